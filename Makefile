@@ -1,0 +1,59 @@
+# The Psychotherapy Handbook: build, preview and test.
+# `make` lists the targets. Every target creates the Python environment
+# (.venv) when it is missing or older than requirements.txt, and installs the
+# system packages it needs (TeX, poppler, Chromium) through
+# scripts/ensure-system-packages.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+BUILDDIR ?= docs/_build
+BUILD := $(BIN)/python scripts/build.py --builddir $(BUILDDIR)
+ENSURE := scripts/ensure-system-packages
+
+.PHONY: help handbook html pdf epub live check test requirements clean
+
+help: ## List the targets
+	@echo "The Psychotherapy Handbook. Usage: make TARGET"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+handbook: $(VENV)/.installed ## Build the whole handbook: the website, the PDF and the EPUB
+	@$(ENSURE) tex
+	$(BUILD) handbook
+
+html: $(VENV)/.installed ## Build the website into docs/_build/html/
+	$(BUILD) html
+
+pdf: $(VENV)/.installed ## Build the PDF handbook into docs/_build/pdf/
+	@$(ENSURE) tex
+	$(BUILD) pdf
+
+epub: $(VENV)/.installed ## Build the EPUB handbook into docs/_build/epub/
+	$(BUILD) epub
+
+live: $(VENV)/.installed ## Preview while editing: rebuilds and reloads the browser on each save
+	$(BIN)/sphinx-autobuild -n -W --keep-going -d $(BUILDDIR)/doctrees/live docs $(BUILDDIR)/live
+
+check: $(VENV)/.installed ## Fast checks of the sources, without building
+	$(BIN)/python -m pytest -q -m "not build" tests
+
+test: $(VENV)/.installed ## Run every test: builds the website, the PDF and the EPUB and checks them
+	@$(ENSURE) tex poppler
+	$(BIN)/python -m pytest tests
+
+requirements: $(VENV)/.installed ## Regenerate requirements.txt from requirements.in
+	$(BIN)/pip install -q pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+		--output-file requirements.txt requirements.in
+
+clean: ## Remove the build outputs (keeps .venv)
+	rm -rf $(BUILDDIR)
+
+# The environment is rebuilt whenever requirements.txt is newer than it.
+$(VENV)/.installed: requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $@

@@ -1,0 +1,156 @@
+"""Sphinx configuration for the Psychotherapy Handbook.
+
+The handbook's identity (title, edition, file names) is set once, in the first
+section below; everything else reads it from there.  Builds are strict: the
+Makefile and the tests run ``sphinx-build -n -W --keep-going``, so any warning
+fails the build.
+"""
+
+import datetime
+import os
+import sys
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent
+sys.path.insert(0, str(DOCS / "_ext"))
+
+# -- The handbook: the one place that names it ---------------------------------
+# The Makefile, the templates and the tests read these values (the Makefile and
+# tests through ``python docs/conf.py --print NAME``), so a rename happens here.
+
+HANDBOOK_TITLE = "The Psychotherapy Handbook"
+HANDBOOK_SUBTITLE = (
+    "Free, referenced information about psychotherapy, "
+    "with a focus on psychodynamic therapy and depression"
+)
+HANDBOOK_AUTHOR = "The handbook's editors"
+# File names of the PDF and EPUB, the same every build, so links to them hold.
+HANDBOOK_FILENAME = "psychotherapy-handbook"
+HANDBOOK_EDITION = "First edition"
+CONTENT_LICENCE = "Creative Commons Attribution-ShareAlike 4.0 International (CC BY-SA 4.0)"
+
+project = HANDBOOK_TITLE
+author = HANDBOOK_AUTHOR
+copyright = f"2026, {HANDBOOK_AUTHOR}"
+release = version = "2026.11"
+
+# The build date printed on the title page.  SOURCE_DATE_EPOCH makes it
+# reproducible when set (https://reproducible-builds.org/specs/source-date-epoch/).
+_build_time = datetime.datetime.fromtimestamp(
+    int(os.environ.get("SOURCE_DATE_EPOCH", datetime.datetime.now().timestamp())),
+    tz=datetime.timezone.utc,
+)
+BUILD_DATE = f"{_build_time.day} {_build_time:%B %Y}"
+today = BUILD_DATE
+
+# -- General ---------------------------------------------------------------------
+
+language = "en_GB"
+root_doc = "index"
+exclude_patterns = ["_build", "_templates", "Thumbs.db", ".DS_Store"]
+templates_path = ["_templates"]
+
+# Strict cross-references: every link must resolve (the Makefile also passes -n).
+nitpicky = True
+
+extensions = [
+    # Local (docs/_ext/), one module per concern
+    "latex_references",
+    # Third-party
+    "myst_parser",
+    "sphinxcontrib.bibtex",
+    "sphinx_copybutton",
+]
+
+# -- MyST ------------------------------------------------------------------------
+# colon_fence matters: without it ":::{note}" silently renders as plain text.
+
+myst_enable_extensions = [
+    "colon_fence",
+    "deflist",
+    "substitution",
+    "attrs_inline",
+    "fieldlist",
+]
+# Every heading down to level 3 gets a stable anchor, so readers can link to it.
+myst_heading_anchors = 3
+myst_substitutions = {
+    "handbook_title": HANDBOOK_TITLE,
+}
+
+# -- Bibliography (sphinxcontrib-bibtex) -----------------------------------------
+
+bibtex_bibfiles = ["references.bib"]
+bibtex_reference_style = "author_year"
+bibtex_default_style = "plain"
+
+# -- Copy button (sphinx-copybutton) ----------------------------------------------
+# Leave shell prompts out of what the reader copies.
+copybutton_prompt_text = r"\$ "
+copybutton_prompt_is_regexp = True
+
+# -- HTML output (furo) ------------------------------------------------------------
+
+html_theme = "furo"
+html_title = HANDBOOK_TITLE
+html_short_title = "Psychotherapy Handbook"
+html_static_path = ["_static"]
+html_last_updated_fmt = None
+# The reStructuredText/Markdown sources are not published: the repository is
+# where contributors edit them.
+html_copy_source = False
+html_show_sourcelink = False
+html_theme_options = {
+    "navigation_with_keys": True,
+}
+
+# -- LaTeX output (PDF through xelatex) ---------------------------------------------
+
+latex_engine = "xelatex"
+latex_documents = [
+    (root_doc, f"{HANDBOOK_FILENAME}.tex", HANDBOOK_TITLE, HANDBOOK_AUTHOR, "manual", False),
+]
+latex_show_urls = "footnote"
+latex_show_pagerefs = False
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "11pt",
+    # One-sided, chapters start on any page: no blank pages between chapters.
+    "extraclassoptions": "openany,oneside",
+    "maketitle": rf"""
+\begin{{titlepage}}
+  \centering
+  \vspace*{{0.25\textheight}}
+  {{\Huge\bfseries {HANDBOOK_TITLE}\par}}
+  \vspace{{1.5em}}
+  {{\Large {HANDBOOK_SUBTITLE}\par}}
+  \vspace{{3em}}
+  {{\large {HANDBOOK_EDITION}, version {release}\par}}
+  \vspace{{0.5em}}
+  {{\large Built on {BUILD_DATE}\par}}
+  \vfill
+  {{\normalsize {HANDBOOK_AUTHOR}\par}}
+  \vspace{{0.5em}}
+  {{\small Text licensed under {CONTENT_LICENCE}.\par}}
+\end{{titlepage}}
+""",
+}
+
+# -- EPUB output ----------------------------------------------------------------------
+
+epub_basename = HANDBOOK_FILENAME
+epub_title = HANDBOOK_TITLE
+epub_author = HANDBOOK_AUTHOR
+epub_publisher = HANDBOOK_AUTHOR
+epub_copyright = copyright
+epub_show_urls = "footnote"
+epub_exclude_files = ["search.html"]
+
+
+if __name__ == "__main__":
+    # ``python docs/conf.py --print HANDBOOK_FILENAME`` lets the Makefile and the
+    # tests read a value without repeating it.
+    if len(sys.argv) == 3 and sys.argv[1] == "--print":
+        print(globals()[sys.argv[2]])
+    else:
+        sys.exit("usage: python docs/conf.py --print NAME")

@@ -1,0 +1,158 @@
+"""Build the handbook's outputs, strictly and atomically.
+
+Usage: python scripts/build.py {html,pdf,epub,handbook} [--source DIR] [--builddir DIR]
+
+The Makefile and the tests both build through this script, so a contributor,
+CI and the test suite run Sphinx with the same options.
+
+Each output is built in a work folder (kept between runs, so rebuilds are
+incremental) and only copied to its published path when the build succeeded.
+When a build fails, the published output is removed rather than left behind
+looking current:
+
+    BUILDDIR/html/                  the website
+    BUILDDIR/pdf/NAME.pdf           the PDF handbook
+    BUILDDIR/epub/NAME.epub         the EPUB handbook
+
+NAME is HANDBOOK_FILENAME in docs/conf.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Strict everywhere: nitpicky, warnings are errors, but report them all.
+SPHINX_OPTIONS = ["-n", "-W", "--keep-going"]
+
+# Where the site links to the PDF and the EPUB (relative to the site's root).
+DOWNLOADS_DIR = "downloads"
+
+
+class BuildFailed(Exception):
+    pass
+
+
+def handbook_filename(source: Path) -> str:
+    """HANDBOOK_FILENAME from conf.py, without importing Sphinx."""
+    result = subprocess.run(
+        [sys.executable, str(source / "conf.py"), "--print", "HANDBOOK_FILENAME"],
+        check=True, capture_output=True, text=True,
+    )
+    return result.stdout.strip()
+
+
+def run(command: list[str], **kwargs) -> None:
+    print("$", " ".join(command), flush=True)
+    if subprocess.run(command, **kwargs).returncode != 0:
+        raise BuildFailed(" ".join(command[:4]))
+
+
+def sphinx(builder: str, source: Path, builddir: Path) -> Path:
+    """Run sphinx-build for one builder into its work folder; return that folder."""
+    outdir = builddir / "work" / builder
+    doctrees = builddir / "doctrees" / builder  # kept out of the published site
+    run([sys.executable, "-m", "sphinx", "-b", builder, *SPHINX_OPTIONS,
+         "-d", str(doctrees), str(source), str(outdir)])
+    return outdir
+
+
+def publish_file(built: Path, published: Path) -> None:
+    """Copy a finished file into place in one rename, so readers never see half of it."""
+    published.parent.mkdir(parents=True, exist_ok=True)
+    partial = published.with_name(published.name + ".partial")
+    shutil.copyfile(built, partial)
+    os.replace(partial, published)
+
+
+def publish_tree(built: Path, published: Path, extra_files: list[Path]) -> None:
+    partial = published.with_name(published.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    shutil.copytree(built, partial)
+    for extra in extra_files:
+        target = partial / DOWNLOADS_DIR / extra.name
+        target.parent.mkdir(exist_ok=True)
+        shutil.copyfile(extra, target)
+    old = published.with_name(published.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if published.exists():
+        os.replace(published, old)
+    os.replace(partial, published)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build_html(source: Path, builddir: Path, name: str) -> Path:
+    published = builddir / "html"
+    downloads = [p for p in (builddir / "pdf" / f"{name}.pdf", builddir / "epub" / f"{name}.epub")
+                 if p.exists()]
+    publish_tree(sphinx("html", source, builddir), published, downloads)
+    return published
+
+
+def build_pdf(source: Path, builddir: Path, name: str) -> Path:
+    latex_dir = sphinx("latex", source, builddir)
+    # Sphinx writes a Makefile that drives latexmk with xelatex.  Stop at the
+    # first TeX error instead of waiting for input that never comes.
+    env = dict(os.environ, LATEXMKOPTS="-silent -halt-on-error",
+               LATEXOPTS="-interaction=nonstopmode -halt-on-error")
+    run(["make", "-C", str(latex_dir), "all-pdf"], env=env, stdout=subprocess.DEVNULL)
+    published = builddir / "pdf" / f"{name}.pdf"
+    publish_file(latex_dir / f"{name}.pdf", published)
+    return published
+
+
+def build_epub(source: Path, builddir: Path, name: str) -> Path:
+    epub_dir = sphinx("epub", source, builddir)
+    published = builddir / "epub" / f"{name}.epub"
+    publish_file(epub_dir / f"{name}.epub", published)
+    return published
+
+
+def published_paths(builddir: Path, name: str) -> dict[str, Path]:
+    return {
+        "html": builddir / "html",
+        "pdf": builddir / "pdf" / f"{name}.pdf",
+        "epub": builddir / "epub" / f"{name}.epub",
+    }
+
+
+def remove_published(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    elif path.exists():
+        path.unlink()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("target", choices=["html", "pdf", "epub", "handbook"])
+    parser.add_argument("--source", type=Path, default=ROOT / "docs")
+    parser.add_argument("--builddir", type=Path, default=ROOT / "docs" / "_build")
+    args = parser.parse_args(argv)
+    source, builddir = args.source.resolve(), args.builddir.resolve()
+    name = handbook_filename(source)
+
+    # The handbook: the PDF and EPUB first, so the site can offer them for download.
+    steps = ["pdf", "epub", "html"] if args.target == "handbook" else [args.target]
+    builders = {"html": build_html, "pdf": build_pdf, "epub": build_epub}
+    paths = published_paths(builddir, name)
+    for step in steps:
+        try:
+            result = builders[step](source, builddir, name)
+        except BuildFailed as failure:
+            remove_published(paths[step])
+            print(f"\nBuild failed ({step}): {failure}. The messages above name the file "
+                  f"and line to fix. Nothing was published at {paths[step]}.", file=sys.stderr)
+            return 1
+        print(f">> {step}: {result}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""Shared fixtures: one build of each output per test session.
+
+Builds go through scripts/build.py, the same script the Makefile uses, so the
+tests run Sphinx with exactly the options a contributor and CI use.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+BUILD_SCRIPT = ROOT / "scripts" / "build.py"
+
+
+@dataclass
+class Build:
+    returncode: int
+    output: str  # stdout and stderr together, as a contributor sees them
+    builddir: Path
+
+    @property
+    def html(self) -> Path:
+        return self.builddir / "html"
+
+    def published(self, suffix: str) -> Path:
+        name = handbook_filename()
+        return self.builddir / suffix / f"{name}.{suffix}"
+
+
+def handbook_filename() -> str:
+    result = subprocess.run(
+        [sys.executable, str(DOCS / "conf.py"), "--print", "HANDBOOK_FILENAME"],
+        check=True, capture_output=True, text=True,
+    )
+    return result.stdout.strip()
+
+
+def build(target: str, builddir: Path, source: Path = DOCS) -> Build:
+    result = subprocess.run(
+        [sys.executable, str(BUILD_SCRIPT), target, "--source", str(source),
+         "--builddir", str(builddir)],
+        capture_output=True, text=True,
+    )
+    return Build(result.returncode, result.stdout + result.stderr, builddir)
+
+
+def copy_docs(destination: Path) -> Path:
+    """A copy of the sources to break on purpose, without build outputs."""
+    target = destination / "docs"
+    shutil.copytree(DOCS, target, ignore=shutil.ignore_patterns("_build", "__pycache__"))
+    return target
+
+
+@pytest.fixture(scope="session")
+def handbook(tmp_path_factory) -> Build:
+    """The whole handbook (PDF, EPUB, then the site with both inside), built once."""
+    result = build("handbook", tmp_path_factory.mktemp("build"))
+    assert result.returncode == 0, result.output
+    return result
+
+
+@pytest.fixture(scope="session")
+def html_dir(handbook) -> Path:
+    return handbook.html
+
+
+@pytest.fixture(scope="session")
+def pdf_path(handbook) -> Path:
+    return handbook.published("pdf")
+
+
+@pytest.fixture(scope="session")
+def epub_path(handbook) -> Path:
+    return handbook.published("epub")
+
+
+def source_pages() -> list[Path]:
+    """Every page of the handbook, as a path relative to docs/ without suffix."""
+    return sorted(
+        p.relative_to(DOCS).with_suffix("")
+        for p in DOCS.rglob("*.md")
+        if not any(part.startswith(("_", ".")) for part in p.relative_to(DOCS).parts)
+    )
