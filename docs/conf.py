@@ -28,6 +28,8 @@ HANDBOOK_AUTHOR = "The handbook's editors"
 HANDBOOK_FILENAME = "psychotherapy-handbook"
 HANDBOOK_EDITION = "First edition"
 CONTENT_LICENCE = "Creative Commons Attribution-ShareAlike 4.0 International (CC BY-SA 4.0)"
+# Where contributors edit the sources and readers report problems.
+REPOSITORY_URL = "https://github.com/psychotherapy-handbook/handbook"
 
 project = HANDBOOK_TITLE
 author = HANDBOOK_AUTHOR
@@ -55,6 +57,10 @@ nitpicky = True
 
 extensions = [
     # Local (docs/_ext/), one module per concern
+    "bib_style",
+    "page_review",
+    "urgent_help",
+    "article_index",
     "latex_references",
     # Third-party
     "myst_parser",
@@ -76,13 +82,23 @@ myst_enable_extensions = [
 myst_heading_anchors = 3
 myst_substitutions = {
     "handbook_title": HANDBOOK_TITLE,
+    "content_licence": CONTENT_LICENCE,
+    "feedback_link": f"[open an issue on the handbook's repository]({REPOSITORY_URL}/issues/new)",
 }
 
 # -- Bibliography (sphinxcontrib-bibtex) -----------------------------------------
 
 bibtex_bibfiles = ["references.bib"]
-bibtex_reference_style = "author_year"
-bibtex_default_style = "plain"
+bibtex_reference_style = "author_year_round"
+# APA-like entries with author-year labels, from docs/_ext/bib_style.py.
+bibtex_default_style = "handbook"
+# Each article and FAQ page lists the works it cites, so a work cited on two
+# pages appears in two lists.  Citations link to the list on their own page
+# (sphinxcontrib-bibtex 2.6+), and 2.7 reports a work listed twice on the SAME
+# page separately (bibtex.duplicate_local_citation, still an error here).  The
+# cross-page case is by design, as upstream advises for per-page lists:
+# https://github.com/mcmtroffaes/sphinxcontrib-bibtex/issues/385 (PR #387).
+suppress_warnings = ["bibtex.duplicate_citation"]
 
 # -- Copy button (sphinx-copybutton) ----------------------------------------------
 # Leave shell prompts out of what the reader copies.
@@ -100,8 +116,12 @@ html_last_updated_fmt = None
 # where contributors edit them.
 html_copy_source = False
 html_show_sourcelink = False
+html_css_files = ["handbook.css"]
 html_theme_options = {
     "navigation_with_keys": True,
+    # Any true value shows furo's announcement bar; _templates/page.html fills
+    # it with the urgent-help notice from docs/_data/urgent-help.toml.
+    "announcement": "urgent-help",
 }
 
 # -- LaTeX output (PDF through xelatex) ---------------------------------------------

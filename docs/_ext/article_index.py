@@ -1,0 +1,63 @@
+"""``{article-list}``: every article, each with its summary.
+
+The articles are the pages in the list page's folder, in the order of the home
+page's toctree (the one place a new article is added).  The summary is the
+``summary`` field of the article's own front matter, so it is written once.
+The list page is rebuilt whenever an article in its folder changes.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.docutils import SphinxDirective
+
+
+class article_list(nodes.General, nodes.Element):
+    """Placeholder, filled in once every page has been read."""
+
+
+class ArticleListDirective(SphinxDirective):
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        node = article_list(docname=self.env.docname)
+        self.set_source_info(node)
+        # The list shows other pages' summaries: rebuild this page when they change.
+        folder = self.env.doc2path(self.env.docname).parent
+        for path in folder.glob("*.md"):
+            self.env.note_dependency(str(path))
+        return [node]
+
+
+class FillArticleLists(SphinxPostTransform):
+    default_priority = 5  # before cross-references are resolved (10)
+
+    def run(self, **kwargs) -> None:
+        for placeholder in list(self.document.findall(article_list)):
+            # The page that holds the list (in the PDF, self.env.docname is the book's root).
+            docname = placeholder["docname"]
+            items = nodes.bullet_list(classes=["article-list"])
+            folder = docname.rpartition("/")[0] + "/"
+            root_toctree = self.env.toctree_includes.get(self.config.root_doc, [])
+            for article in [d for d in root_toctree if d.startswith(folder) and d != docname]:
+                summary = self.env.metadata.get(article, {}).get("summary", "")
+                title = self.env.titles[article].astext()
+                xref = addnodes.pending_xref(
+                    "", nodes.inline(text=title), refdomain="std", reftype="doc",
+                    reftarget="/" + article, refexplicit=True, refdoc=docname)
+                para = nodes.paragraph("", "", nodes.strong("", "", xref))
+                item = nodes.list_item("", para)
+                if summary:
+                    item += nodes.paragraph(text=str(summary))
+                items += item
+            placeholder.replace_self(items)
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_node(article_list)
+    app.add_directive("article-list", ArticleListDirective)
+    app.add_post_transform(FillArticleLists)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

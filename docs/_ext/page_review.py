@@ -1,0 +1,177 @@
+"""Review dates and status: read, check and show them on every article and FAQ page.
+
+Each article and FAQ page starts with front matter like::
+
+    ---
+    summary: One plain sentence saying what the page covers.
+    last_reviewed: 2026-11-25
+    next_review: 2029-11-25
+    review_status: not yet reviewed by a clinician
+    ---
+
+This module checks those fields (the build fails, naming the file and line,
+when one is missing or wrong), shows them in a review block under the page's
+title in every output, adds a "due for review" notice to pages past their
+``next_review`` date, and gives the summary to the page's meta description.
+
+The date that "past due" is measured against is today, unless the
+``HANDBOOK_REVIEW_DATE`` environment variable or the ``review_today`` config
+value sets another (the tests move the calendar this way).
+"""
+
+from __future__ import annotations
+
+import datetime
+import fnmatch
+import html
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+REQUIRED_FIELDS = ("summary", "last_reviewed", "next_review", "review_status")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Review:
+    summary: str
+    last_reviewed: datetime.date
+    next_review: datetime.date
+    status: str
+
+    def is_due(self, today: datetime.date) -> bool:
+        return today >= self.next_review
+
+
+class FrontMatterError(ValueError):
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def parse_review(fields: dict) -> Review:
+    """Check the front matter fields; raise FrontMatterError saying what to fix."""
+    for field in REQUIRED_FIELDS:
+        if not str(fields.get(field, "")).strip():
+            raise FrontMatterError(
+                field, f"the front matter has no '{field}' field; add it "
+                f"(every article and FAQ page needs {', '.join(REQUIRED_FIELDS)})")
+    dates = {}
+    for field in ("last_reviewed", "next_review"):
+        value = str(fields[field]).strip()
+        try:
+            if not ISO_DATE.match(value):
+                raise ValueError
+            dates[field] = datetime.date.fromisoformat(value)
+        except ValueError:
+            raise FrontMatterError(
+                field, f"'{field}: {value}' is not a date in the form YYYY-MM-DD "
+                "(for example 2026-11-25)") from None
+    if dates["next_review"] <= dates["last_reviewed"]:
+        raise FrontMatterError(
+            "next_review", f"next_review ({dates['next_review']}) must come after "
+            f"last_reviewed ({dates['last_reviewed']}); reviews are due three years on")
+    return Review(str(fields["summary"]).strip(), dates["last_reviewed"],
+                  dates["next_review"], str(fields["review_status"]).strip())
+
+
+def review_today(config_value: str | None = None) -> datetime.date:
+    chosen = os.environ.get("HANDBOOK_REVIEW_DATE") or config_value
+    return datetime.date.fromisoformat(chosen) if chosen else datetime.date.today()
+
+
+def british_date(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def needs_review(docname: str, patterns: list[str], exempt: list[str]) -> bool:
+    return (any(fnmatch.fnmatch(docname, p) for p in patterns)
+            and docname not in exempt)
+
+
+def field_line(source: str, field: str) -> int | None:
+    """The line of a front matter field in the source file, for error messages."""
+    try:
+        lines = Path(source).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    for number, line in enumerate(lines, start=1):
+        if line.startswith(f"{field}:"):
+            return number
+    return 1
+
+
+# -- Sphinx ---------------------------------------------------------------------
+
+
+def review_block(review: Review, due: bool) -> nodes.container:
+    block = nodes.container(classes=["review-block"])
+    text = (f"Last reviewed {british_date(review.last_reviewed)} · "
+            f"Next review due {review.next_review:%B %Y} · "
+            f"{review.status[:1].upper()}{review.status[1:]}")
+    block += nodes.paragraph(text=text, classes=["review-dates"])
+    if due:
+        block += nodes.paragraph(
+            text="This page is due for review: the information may be out of date.",
+            classes=["review-due"])
+    return block
+
+
+def check_and_show_review(app: Sphinx, doctree: nodes.document) -> None:
+    env = app.env
+    docname = env.docname
+    config = app.config
+    if not needs_review(docname, config.review_pages, config.review_exempt):
+        return
+    metadata = env.metadata.get(docname, {})
+    try:
+        review = parse_review(metadata)
+    except FrontMatterError as error:
+        source = env.doc2path(docname)
+        logger.warning(f"{error} [front matter]", location=(docname, field_line(source, error.field)),
+                       type="handbook", subtype="front_matter")
+        return
+    env.handbook_reviews = getattr(env, "handbook_reviews", {})
+    env.handbook_reviews[docname] = review
+    title = next(iter(doctree.findall(nodes.title)), None)
+    if title is None:
+        return
+    section = title.parent
+    section.insert(section.index(title) + 1,
+                   review_block(review, review.is_due(review_today(config.review_today))))
+
+
+def forget_review(app: Sphinx, env, docname: str) -> None:
+    getattr(env, "handbook_reviews", {}).pop(docname, None)
+
+
+def merge_reviews(app: Sphinx, env, docnames, other) -> None:
+    env.handbook_reviews = getattr(env, "handbook_reviews", {})
+    env.handbook_reviews.update(
+        {d: r for d, r in getattr(other, "handbook_reviews", {}).items() if d in docnames})
+
+
+def add_meta_description(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    summary = app.env.metadata.get(pagename, {}).get("summary")
+    if summary:
+        context["metatags"] = context.get("metatags", "") + (
+            f'\n    <meta name="description" content="{html.escape(str(summary))}">')
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("review_pages", ["articles/*", "faq/*"], "env")
+    app.add_config_value("review_exempt", ["articles/index"], "env")
+    app.add_config_value("review_today", None, "env", types=(str, type(None)))
+    app.connect("doctree-read", check_and_show_review)
+    app.connect("env-purge-doc", forget_review)
+    app.connect("env-merge-info", merge_reviews)
+    app.connect("html-page-context", add_meta_description)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1",
+            "env_version": 1}

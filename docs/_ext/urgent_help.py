@@ -1,0 +1,130 @@
+"""The urgent-help card and notice, from the one data file of helplines.
+
+- ``{urgent-help}`` renders the full card: tiers from most to least urgent,
+  each number a ``tel:`` link, with the date the numbers were last checked.
+- ``{urgent-help-checked}`` renders that date alone, for prose.
+- Every HTML page gets ``urgent_help`` in its template context, which
+  ``_templates/page.html`` turns into the short notice at the top of the page.
+
+The data lives in ``docs/_data/urgent-help.toml``; nothing else in the sources
+writes a helpline number.
+"""
+
+from __future__ import annotations
+
+import datetime
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.errors import ConfigError
+from sphinx.util.docutils import SphinxDirective
+
+DATA_FILE = Path(__file__).resolve().parent.parent / "_data" / "urgent-help.toml"
+
+
+@dataclass(frozen=True)
+class Contact:
+    region: str
+    label: str
+    phone: str | None = None
+    text: str | None = None
+    email: str | None = None
+
+    @property
+    def tel_uri(self) -> str:
+        return "tel:" + self.phone.replace(" ", "")
+
+
+@dataclass(frozen=True)
+class Tier:
+    id: str
+    heading: str
+    summary: str
+    contacts: tuple[Contact, ...]
+
+
+@dataclass(frozen=True)
+class UrgentHelp:
+    last_checked: datetime.date
+    tiers: tuple[Tier, ...]
+
+    def contact(self, region: str, tier_id: str) -> Contact:
+        tier = next(t for t in self.tiers if t.id == tier_id)
+        return next(c for c in tier.contacts if c.region == region)
+
+
+def load(path: Path = DATA_FILE) -> UrgentHelp:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        tiers = tuple(
+            Tier(t["id"], t["heading"], t["summary"],
+                 tuple(Contact(**c) for c in t["contacts"]))
+            for t in data["tiers"]
+        )
+        last_checked = data["last_checked"]
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as error:
+        raise ConfigError(f"{path}: cannot read the urgent-help data ({error!r}). "
+                          "Fix the file; its comments describe the format.") from error
+    if not isinstance(last_checked, datetime.date):
+        raise ConfigError(f"{path}: last_checked must be a date such as 2026-11-25.")
+    return UrgentHelp(last_checked, tiers)
+
+
+def british_date(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def contact_paragraph(contact: Contact) -> nodes.paragraph:
+    para = nodes.paragraph(classes=["urgent-help-contact"])
+    para += nodes.strong(text=f"{contact.region}: ")
+    para += nodes.Text(contact.label + ": ")
+    ways = []
+    if contact.phone:
+        ways.append(nodes.reference(contact.phone, contact.phone, refuri=contact.tel_uri,
+                                    classes=["urgent-help-number"]))
+    if contact.text:
+        ways.append(nodes.Text(f"text {contact.text}"))
+    if contact.email:
+        ways.append(nodes.reference(contact.email, contact.email,
+                                    refuri="mailto:" + contact.email))
+    for index, way in enumerate(ways):
+        if index:
+            para += nodes.Text(", or ")
+        para += way
+    return para
+
+
+class UrgentHelpCard(SphinxDirective):
+    """The full card of urgent-help contacts."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        self.env.note_dependency(str(DATA_FILE))
+        data = load()
+        card = nodes.container(classes=["urgent-help-card"])
+        for tier in data.tiers:
+            box = nodes.container(classes=["urgent-help-tier", f"urgent-help-{tier.id}"])
+            box += nodes.rubric(text=tier.heading, classes=["urgent-help-heading"])
+            box += nodes.paragraph(text=tier.summary)
+            for contact in tier.contacts:
+                box += contact_paragraph(contact)
+            card += box
+        card += nodes.paragraph(
+            text="Anywhere else: call your local emergency number. "
+                 f"These numbers were last checked on {british_date(data.last_checked)}.",
+            classes=["urgent-help-checked"])
+        return [card]
+
+
+def add_notice_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    context["urgent_help"] = load()
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_directive("urgent-help", UrgentHelpCard)
+    app.connect("html-page-context", add_notice_context)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
