@@ -131,12 +131,17 @@ latex_documents = [
     (root_doc, f"{HANDBOOK_FILENAME}.tex", HANDBOOK_TITLE, HANDBOOK_AUTHOR, "manual", False),
 ]
 latex_show_urls = "footnote"
+# The glossary is the handbook's index; a second, generated index would only
+# repeat it.  makeindex (in TeX Live's base) rather than xindy (another package).
+latex_use_xindy = False
+latex_domain_indices = False
 latex_show_pagerefs = False
 latex_elements = {
     "papersize": "a4paper",
     "pointsize": "11pt",
     # One-sided, chapters start on any page: no blank pages between chapters.
     "extraclassoptions": "openany,oneside",
+    "printindex": "",
     "maketitle": rf"""
 \begin{{titlepage}}
   \centering
