@@ -30,6 +30,8 @@ HANDBOOK_EDITION = "First edition"
 CONTENT_LICENCE = "Creative Commons Attribution-ShareAlike 4.0 International (CC BY-SA 4.0)"
 # Where contributors edit the sources and readers report problems.
 REPOSITORY_URL = "https://github.com/psychotherapy-handbook/handbook"
+# Where the website is published (used for "Cite this page" and the sitemap).
+SITE_URL = "https://psychotherapy-handbook.github.io/handbook/"
 
 project = HANDBOOK_TITLE
 author = HANDBOOK_AUTHOR
@@ -61,6 +63,8 @@ extensions = [
     "page_review",
     "urgent_help",
     "article_index",
+    "cite_page",
+    "cited_in",
     "latex_references",
     # Third-party
     "myst_parser",
@@ -116,6 +120,7 @@ html_last_updated_fmt = None
 # where contributors edit them.
 html_copy_source = False
 html_show_sourcelink = False
+html_baseurl = SITE_URL
 html_css_files = ["handbook.css"]
 html_theme_options = {
     "navigation_with_keys": True,

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# The handbook's own extensions, so tests can unit-test them.
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 DOCS = ROOT / "docs"
 BUILD_SCRIPT = ROOT / "scripts" / "build.py"
 
@@ -88,3 +90,33 @@ def source_pages() -> list[Path]:
         for p in DOCS.rglob("*.md")
         if not any(part.startswith(("_", ".")) for part in p.relative_to(DOCS).parts)
     )
+
+
+# -- Reading what readers get -----------------------------------------------------
+
+
+def html_pages(html_dir: Path) -> list[Path]:
+    """Every page a reader can open (not the assets)."""
+    return sorted(p for p in html_dir.rglob("*.html") if "_static" not in p.parts)
+
+
+def soup(path: Path):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def main_content(page):
+    """The page's article, without the theme's navigation."""
+    return page.find("article", attrs={"role": "main"})
+
+
+@pytest.fixture(scope="session")
+def pdf_text(pdf_path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(pdf_path).pages)
+
+
+ARTICLES = sorted(p for p in (DOCS / "articles").glob("*.md") if p.stem != "index")
+FAQ = DOCS / "faq" / "index.md"

@@ -1,0 +1,66 @@
+"""A "Cite this page" section on every article: APA-style text and BibTeX.
+
+Both are code blocks, so sphinx-copybutton gives each a copy button.  The year
+and "last reviewed" date come from the page's front matter (read by
+page_review), the address from ``html_baseurl``.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+from page_review import FrontMatterError, british_date, parse_review
+
+
+def citation_texts(title: str, url: str, review, config) -> tuple[str, str]:
+    handbook = config.project
+    year = review.last_reviewed.year
+    apa = (f"{config.author}. ({year}). {title} In {handbook} (version {config.release}). "
+           f"{url}")
+    key = "handbook-" + url.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html")
+    bibtex = "\n".join([
+        f"@misc{{{key},",
+        f"  author       = {{{{{config.author}}}}},",
+        f"  title        = {{{title}}},",
+        f"  howpublished = {{{handbook}, version {config.release}}},",
+        f"  year         = {{{year}}},",
+        f"  url          = {{{url}}},",
+        f"  note         = {{Last reviewed {british_date(review.last_reviewed)}}}",
+        "}",
+    ])
+    return apa, bibtex
+
+
+def add_cite_this_page(app: Sphinx, doctree: nodes.document) -> None:
+    docname = app.env.docname
+    if not (docname.startswith("articles/") and docname != "articles/index"):
+        return
+    try:
+        review = parse_review(app.env.metadata.get(docname, {}))
+    except FrontMatterError:
+        return  # page_review reports the problem
+    page = next(iter(doctree.findall(nodes.section)), None)
+    if page is None:
+        return
+    title = page[0].astext()
+    url = app.config.html_baseurl.rstrip("/") + "/" + docname + ".html"
+    apa, bibtex = citation_texts(title, url, review, app.config)
+
+    section = nodes.section(ids=["cite-this-page"], names=["cite this page"])
+    section += nodes.title(text="Cite this page")
+    section += nodes.paragraph(text="To cite this page, copy one of these:")
+    section += nodes.literal_block(apa, apa, language="text", classes=["cite-apa"])
+    section += nodes.literal_block(bibtex, bibtex, language="bibtex", classes=["cite-bibtex"])
+    # Before the page's own reference list, which ends the page.
+    references = [s for s in page.findall(nodes.section) if s[0].astext() == "References"]
+    if references:
+        page.insert(page.index(references[-1]), section)
+    else:
+        page += section
+
+
+def setup(app: Sphinx) -> dict:
+    app.setup_extension("page_review")
+    app.connect("doctree-read", add_cite_this_page)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
