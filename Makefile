@@ -36,7 +36,8 @@ epub: $(VENV)/.installed ## Build the EPUB handbook into docs/_build/epub/
 live: $(VENV)/.installed ## Preview while editing: rebuilds and reloads the browser on each save
 	$(BIN)/sphinx-autobuild -n -W --keep-going -d $(BUILDDIR)/doctrees/live docs $(BUILDDIR)/live
 
-check: $(VENV)/.installed ## Fast checks of the sources, without building
+check: $(VENV)/.installed ## Fast checks of the sources, without building (readability table included)
+	$(BIN)/python scripts/readability.py --check
 	$(BIN)/python -m pytest -q -m "not build" tests
 
 test: $(VENV)/.installed ## Run every test: builds the website, the PDF and the EPUB and checks them

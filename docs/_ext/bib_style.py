@@ -25,6 +25,7 @@ from pybtex.plugin import register_plugin
 from pybtex.richtext import Symbol, Text
 from pybtex.style.formatting import BaseStyle, toplevel
 from pybtex.style.labels import BaseLabelStyle
+from pybtex.style.sorting.author_year_title import SortingStyle as AuthorYearTitleSorting
 from pybtex.style.template import (
     field, first_of, href, join, names, optional, optional_field, sentence, tag, words,
 )
@@ -86,6 +87,14 @@ class AuthorYearLabelStyle(BaseLabelStyle):
         return f"{who}, {year}"
 
 
+class PlainTextSorting(AuthorYearTitleSorting):
+    """Sort by author, year, title, reading names as text: an organisation written
+    "{National Institute ...}" sorts under N, and "Fl{\\"u}ckiger" under F."""
+
+    def person_key(self, person):
+        return Text.from_latex(super().person_key(person)).render_as("text").lower()
+
+
 year = join["(", field("year"), ")"]
 pages = field("pages", apply_func=dashify)
 
@@ -93,7 +102,7 @@ pages = field("pages", apply_func=dashify)
 class HandbookStyle(BaseStyle):
     default_label_style = "author_year"
     default_name_style = "lastfirst"
-    default_sorting_style = "author_year_title"
+    default_sorting_style = "author_year_title_text"
 
     def __init__(self, *args, **kwargs):
         # APA gives initials: "Shedler, J.", not "Shedler, Jonathan".
@@ -170,6 +179,7 @@ def ordinal_edition(text):
 
 
 register_plugin("pybtex.style.labels", "author_year", AuthorYearLabelStyle)
+register_plugin("pybtex.style.sorting", "author_year_title_text", PlainTextSorting)
 register_plugin("pybtex.style.formatting", "handbook", HandbookStyle)
 register_reference_style("sphinxcontrib.bibtex.style.referencing", "author_year_round",
                          RoundAuthorYearReferenceStyle)

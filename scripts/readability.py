@@ -1,0 +1,92 @@
+"""Readability of every page: SMOG grade of its prose, with targets.
+
+Usage: python scripts/readability.py [--check]
+
+Prints a table of pages with their word count and SMOG grade.  With --check,
+exits non-zero when a page is over its target.  The prose is taken from the
+Markdown sources, leaving out front matter, headings, code, directives'
+options, citations and reference lists, so the grade measures what a reader
+reads.  textstat is pinned to 0.7.3, which works offline (see requirements.in).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import textstat
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+# SMOG grade targets: the brief asks for a reading age most adults manage.
+# Pages a reader may meet in distress (the FAQ, urgent help, finding a
+# therapist) aim lower than the articles; the first matching prefix wins.
+TARGETS = {"articles/": 12.0, "faq/": 10.0, "urgent-help": 10.0,
+           "finding-a-therapist": 10.0, "": 12.0}
+# Pages made of lists of names or definitions rather than prose.
+NOT_PROSE = {"references", "glossary", "articles/index", "index"}
+
+
+def target_for(page: str) -> float:
+    return next(limit for prefix, limit in TARGETS.items() if page.startswith(prefix))
+
+
+def prose(markdown: str) -> str:
+    text = re.sub(r"\A---\n.*?\n---\n", "", markdown, flags=re.S)          # front matter
+    text = re.sub(r"^(```|:::)\{bibliography\}.*?^\1\s*$", "", text, flags=re.S | re.M)
+    text = re.sub(r"^```(?!\{).*?^```\s*$", "", text, flags=re.S | re.M)  # code
+    text = re.sub(r"^(```|:::).*$", "", text, flags=re.M)                 # directive fences
+    text = re.sub(r"^:[a-z-]+:.*$", "", text, flags=re.M)                 # directive options
+    text = re.sub(r"^#+ .*$", "", text, flags=re.M)                      # headings
+    text = re.sub(r"^\(.+\)=$", "", text, flags=re.M)                    # labels
+    text = re.sub(r"\s*\{cite:[pt]s?\}`[^`]*`", "", text)                # citations
+    text = re.sub(r"\{[a-z:]+\}`([^`<]*?)\s*(<[^>]*>)?`",                 # roles -> text
+                  lambda m: m.group(1) or "", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)                 # links -> text
+    text = re.sub(r"\{\{.*?\}\}", "it", text)                            # substitutions
+    text = re.sub(r"^\s*[-*] |^\s*\d+\. |^: ", "", text, flags=re.M)     # list markers
+    return text.strip()
+
+
+def measure(path: Path) -> dict:
+    page = str(path.relative_to(DOCS).with_suffix(""))
+    text = prose(path.read_text(encoding="utf-8"))
+    return {
+        "page": page,
+        "words": textstat.lexicon_count(text),
+        "smog": textstat.smog_index(text),
+        "target": target_for(page),
+    }
+
+
+def pages() -> list[Path]:
+    return sorted(p for p in DOCS.rglob("*.md")
+                  if not any(part.startswith(("_", ".")) for part in p.relative_to(DOCS).parts)
+                  and str(p.relative_to(DOCS).with_suffix("")) not in NOT_PROSE)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail when a page is over target")
+    args = parser.parse_args(argv)
+    results = [measure(p) for p in pages()]
+    print(f"{'page':45} {'words':>6} {'SMOG':>5} {'target':>7}")
+    over = []
+    for r in results:
+        target = f"<= {r['target']:g}"
+        flag = ""
+        if r["smog"] > r["target"]:
+            flag = "  OVER"
+            over.append(r["page"])
+        print(f"{r['page']:45} {r['words']:6d} {r['smog']:5.1f} {target:>7}{flag}")
+    if args.check and over:
+        print(f"\nOver the readability target: {', '.join(over)}. Use shorter sentences "
+              "and words of fewer syllables.", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,28 @@
+"""Pages are written for a wide range of readers (SMOG grade targets)."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import readability  # noqa: E402
+
+
+@pytest.mark.parametrize("path", readability.pages(),
+                         ids=lambda p: str(p.relative_to(readability.DOCS)))
+def test_page_is_within_its_readability_target(path):
+    result = readability.measure(path)
+    assert result["smog"] <= result["target"], (
+        f"{result['page']}: SMOG grade {result['smog']} is over the target "
+        f"{result['target']}; use shorter sentences and plainer words")
+
+
+def test_prose_leaves_out_citations_headings_and_code():
+    text = readability.prose(
+        "---\nsummary: x\n---\n# Heading words\n\nA claim {cite:p}`abc2020`.\n\n"
+        "```python\ncode here\n```\n\nSee {term}`the bond <therapeutic alliance>`.\n")
+    assert text.split() == ["A", "claim.", "See", "the", "bond."]

@@ -1,0 +1,181 @@
+"""Review dates, review status and the urgent-help card (health-information standards)."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import subprocess
+import sys
+import tomllib
+
+import pytest
+
+from conftest import (
+    ARTICLES, BUILD_SCRIPT, DOCS, FAQ, build, copy_docs, html_pages, main_content, soup,
+)
+from page_review import FrontMatterError, parse_review, review_today
+
+GOOD = {
+    "summary": "A sentence.",
+    "last_reviewed": "2026-11-25",
+    "next_review": "2029-11-25",
+    "review_status": "not yet reviewed by a clinician",
+}
+REVIEWED_PAGES = [*ARTICLES, FAQ]
+
+
+# -- Unit tests of the validation -------------------------------------------------
+
+
+def test_good_front_matter_parses():
+    review = parse_review(GOOD)
+    assert review.last_reviewed == datetime.date(2026, 11, 25)
+    assert review.next_review == datetime.date(2029, 11, 25)
+
+
+@pytest.mark.parametrize("field", list(GOOD))
+def test_missing_field_is_named(field):
+    fields = {k: v for k, v in GOOD.items() if k != field}
+    with pytest.raises(FrontMatterError, match=f"no '{field}' field") as error:
+        parse_review(fields)
+    assert error.value.field == field
+
+
+@pytest.mark.parametrize("value", ["25/11/2026", "2026-13-01", "next year", "2026-1-5"])
+def test_date_not_in_iso_form_is_rejected(value):
+    with pytest.raises(FrontMatterError, match="YYYY-MM-DD"):
+        parse_review({**GOOD, "last_reviewed": value})
+
+
+@pytest.mark.parametrize("next_review", ["2026-11-25", "2025-01-01"])
+def test_next_review_must_come_after_last_review(next_review):
+    with pytest.raises(FrontMatterError, match="must come after"):
+        parse_review({**GOOD, "next_review": next_review})
+
+
+def test_due_for_review_follows_a_moved_calendar(monkeypatch):
+    review = parse_review(GOOD)
+    monkeypatch.setenv("HANDBOOK_REVIEW_DATE", "2029-11-24")
+    assert not review.is_due(review_today())
+    monkeypatch.setenv("HANDBOOK_REVIEW_DATE", "2029-11-25")
+    assert review.is_due(review_today())
+    monkeypatch.delenv("HANDBOOK_REVIEW_DATE")
+    assert review_today("2030-06-01") == datetime.date(2030, 6, 1)
+
+
+# -- What readers get -------------------------------------------------------------------
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("source", REVIEWED_PAGES, ids=lambda p: p.stem)
+def test_review_block_under_the_title_on_the_web(html_dir, source):
+    page = main_content(soup(html_dir / source.relative_to(DOCS).with_suffix(".html")))
+    heading = page.find("h1")
+    block = heading.find_next_sibling()
+    assert block is not None and "review-block" in block.get("class", []), (
+        f"{source.name}: the review block is not directly under the title")
+    text = block.get_text(" ", strip=True)
+    assert re.search(r"Last reviewed \d{1,2} [A-Z][a-z]+ \d{4}", text), text
+    assert re.search(r"Next review due [A-Z][a-z]+ \d{4}", text), text
+    assert "Not yet reviewed by a clinician" in text
+    assert "due for review" not in text, "a page is marked due with today's date"
+
+
+@pytest.mark.build
+def test_review_block_in_the_pdf(pdf_text):
+    flat = " ".join(pdf_text.split())
+    count = len(re.findall(r"Last reviewed \d{1,2} [A-Z][a-z]+ \d{4} · Next review due", flat))
+    assert count == len(REVIEWED_PAGES), f"{count} review blocks in the PDF text"
+
+
+@pytest.mark.build
+def test_summary_is_the_meta_description(html_dir):
+    for source in REVIEWED_PAGES:
+        summary = re.search(r"^summary: (.+)$", source.read_text(), re.M).group(1)
+        page = soup(html_dir / source.relative_to(DOCS).with_suffix(".html"))
+        meta = page.find("meta", attrs={"name": "description"})
+        assert meta is not None and meta["content"] == summary, source.name
+
+
+@pytest.mark.build
+def test_pages_past_review_date_show_the_due_notice(tmp_path):
+    docs = copy_docs(tmp_path)
+    env = dict(os.environ, HANDBOOK_REVIEW_DATE="2030-01-01")
+    result = subprocess.run(
+        [sys.executable, str(BUILD_SCRIPT), "html", "--source", str(docs),
+         "--builddir", str(tmp_path / "build")], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for source in REVIEWED_PAGES:
+        page = soup(tmp_path / "build" / "html" / source.relative_to(DOCS).with_suffix(".html"))
+        notice = page.find(class_="review-due")
+        assert notice is not None and "due for review" in notice.get_text(), source.name
+
+
+# -- Faults: bad front matter fails the build, naming file and line ----------------
+
+BAD_FRONT_MATTER = {
+    "missing field": ("review_status: not yet reviewed by a clinician\n", "",
+                      r"no 'review_status' field"),
+    "bad date": ("last_reviewed: 2026-11-25", "last_reviewed: 25/11/2026", r"YYYY-MM-DD"),
+    "review order": ("next_review: 2029-11-25", "next_review: 2020-01-01", r"must come after"),
+}
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("case", list(BAD_FRONT_MATTER))
+def test_bad_front_matter_fails_naming_file_and_line(tmp_path, case):
+    old, new, message = BAD_FRONT_MATTER[case]
+    docs = copy_docs(tmp_path)
+    page = docs / "articles" / "therapeutic-alliance.md"
+    page.write_text(page.read_text().replace(old, new, 1))
+    result = build("html", tmp_path / "build", source=docs)
+    assert result.returncode != 0
+    assert re.search(rf"articles/therapeutic-alliance\.md:\d+: WARNING: .*{message}",
+                     result.output), result.output
+
+
+@pytest.mark.build
+def test_malformed_yaml_front_matter_fails_naming_the_file(tmp_path):
+    docs = copy_docs(tmp_path)
+    page = docs / "articles" / "therapeutic-alliance.md"
+    page.write_text(page.read_text().replace("summary: What", "summary: [What", 1))
+    result = build("html", tmp_path / "build", source=docs)
+    assert result.returncode != 0
+    assert re.search(r"articles/therapeutic-alliance\.md:\d+: (WARNING|ERROR)", result.output), (
+        result.output)
+
+
+# -- The urgent-help card -------------------------------------------------------------
+
+
+def helpline_numbers() -> set[str]:
+    data = tomllib.loads((DOCS / "_data" / "urgent-help.toml").read_text())
+    return {c["phone"] for tier in data["tiers"] for c in tier["contacts"] if "phone" in c}
+
+
+@pytest.mark.build
+def test_urgent_help_card_matches_the_data_file(html_dir):
+    card = soup(html_dir / "urgent-help.html").find(class_="urgent-help-card")
+    shown = {a.get_text(strip=True) for a in card.find_all("a", class_="urgent-help-number")}
+    assert shown == helpline_numbers()
+    for a in card.find_all("a", class_="urgent-help-number"):
+        assert a["href"] == "tel:" + a.get_text(strip=True).replace(" ", "")
+    assert re.search(r"last checked on \d{1,2} [A-Z][a-z]+ \d{4}", card.get_text())
+
+
+@pytest.mark.build
+def test_urgent_help_notice_numbers_are_the_same_on_every_page(html_dir):
+    notices = {str(p.relative_to(html_dir)): tuple(
+        a.get_text(strip=True) for a in soup(p).find(class_="urgent-help-notice").find_all(
+            "a", href=re.compile("^tel:"))) for p in html_pages(html_dir)}
+    assert len(set(notices.values())) == 1, notices
+    numbers = next(iter(notices.values()))
+    assert all(any(n.endswith(d) for d in helpline_numbers()) for n in numbers), numbers
+
+
+@pytest.mark.build
+def test_urgent_help_card_is_in_the_pdf(pdf_text):
+    flat = " ".join(pdf_text.split())
+    for number in helpline_numbers():
+        assert number in flat, f"{number} missing from the PDF"
