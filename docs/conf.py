@@ -27,6 +27,9 @@ HANDBOOK_AUTHOR = "The handbook's editors"
 # File names of the PDF and EPUB, the same every build, so links to them hold.
 HANDBOOK_FILENAME = "psychotherapy-handbook"
 HANDBOOK_EDITION = "First edition"
+HANDBOOK_KEYWORDS = "psychotherapy, psychodynamic psychotherapy, depression, counselling, therapeutic alliance"
+# The site's folder for the PDF and EPUB (scripts/build.py puts them there).
+DOWNLOADS_DIR = "downloads"
 CONTENT_LICENCE = "Creative Commons Attribution-ShareAlike 4.0 International (CC BY-SA 4.0)"
 # Where contributors edit the sources and readers report problems.
 REPOSITORY_URL = "https://github.com/psychotherapy-handbook/handbook"
@@ -85,6 +88,11 @@ myst_enable_extensions = [
 # Every heading down to level 3 gets a stable anchor, so readers can link to it.
 myst_heading_anchors = 3
 myst_substitutions = {
+    # Raw HTML: only the website shows these links (the PDF is the download).
+    "download_links": (
+        f'<a href="{DOWNLOADS_DIR}/{HANDBOOK_FILENAME}.pdf">Download the whole handbook (PDF)</a>'
+        f' or <a href="{DOWNLOADS_DIR}/{HANDBOOK_FILENAME}.epub">as an e-book (EPUB)</a>'
+    ),
     "handbook_title": HANDBOOK_TITLE,
     "content_licence": CONTENT_LICENCE,
     "feedback_link": f"[open an issue on the handbook's repository]({REPOSITORY_URL}/issues/new)",
@@ -122,6 +130,21 @@ html_copy_source = False
 html_show_sourcelink = False
 html_baseurl = SITE_URL
 html_css_files = ["handbook.css"]
+html_context = {
+    "handbook_pdf": f"{DOWNLOADS_DIR}/{HANDBOOK_FILENAME}.pdf",
+    "handbook_epub": f"{DOWNLOADS_DIR}/{HANDBOOK_FILENAME}.epub",
+}
+# furo's sidebar, with the download links after the navigation.
+html_sidebars = {
+    "**": [
+        "sidebar/brand.html",
+        "sidebar/search.html",
+        "sidebar/scroll-start.html",
+        "sidebar/navigation.html",
+        "sidebar/downloads.html",
+        "sidebar/scroll-end.html",
+    ],
+}
 html_theme_options = {
     "navigation_with_keys": True,
     # Any true value shows furo's announcement bar; _templates/page.html fills
@@ -147,6 +170,39 @@ latex_elements = {
     # One-sided, chapters start on any page: no blank pages between chapters.
     "extraclassoptions": "openany,oneside",
     "printindex": "",
+    "preamble": rf"""
+\hypersetup{{
+  pdftitle={{{HANDBOOK_TITLE}}},
+  pdfauthor={{{HANDBOOK_AUTHOR}}},
+  pdfsubject={{{HANDBOOK_SUBTITLE}}},
+  pdfkeywords={{{HANDBOOK_KEYWORDS}}},
+  pdflang={{en-GB}},
+}}
+% Running headers: the chapter's title on the left, the handbook's on the right,
+% the page number at the foot.
+\makeatletter
+\renewcommand{{\chaptermark}}[1]{{\markboth{{#1}}{{}}}}
+\fancypagestyle{{normal}}{{
+  \fancyhf{{}}
+  \fancyhead[L]{{\py@HeaderFamily\nouppercase{{\leftmark}}}}
+  \fancyhead[R]{{\py@HeaderFamily {HANDBOOK_TITLE}}}
+  \fancyfoot[C]{{\py@HeaderFamily\thepage}}
+  \renewcommand{{\headrulewidth}}{{0.4pt}}
+  \renewcommand{{\footrulewidth}}{{0pt}}
+}}
+% Headings never hyphenate: a question split as "coun-selling?" reads badly.
+\titleformat{{\section}}{{\Large\py@HeaderFamily\raggedright\hyphenpenalty=10000}}%
+  {{\py@TitleColor\thesection}}{{0.5em}}{{\py@TitleColor}}
+\titleformat{{\subsection}}{{\large\py@HeaderFamily\raggedright\hyphenpenalty=10000}}%
+  {{\py@TitleColor\thesubsection}}{{0.5em}}{{\py@TitleColor}}
+\fancypagestyle{{plain}}{{
+  \fancyhf{{}}
+  \fancyfoot[C]{{\py@HeaderFamily\thepage}}
+  \renewcommand{{\headrulewidth}}{{0pt}}
+  \renewcommand{{\footrulewidth}}{{0pt}}
+}}
+\makeatother
+""",
     "maketitle": rf"""
 \begin{{titlepage}}
   \centering
@@ -163,18 +219,24 @@ latex_elements = {
   \vspace{{0.5em}}
   {{\small Text licensed under {CONTENT_LICENCE}.\par}}
 \end{{titlepage}}
+% The urgent-help card, from docs/_data/urgent-help.toml (see urgent_help.py).
+\HandbookUrgentHelp
+\clearpage
 """,
 }
 
 # -- EPUB output ----------------------------------------------------------------------
 
 epub_basename = HANDBOOK_FILENAME
+# EPUB wants a BCP 47 tag ("en-GB"), not Sphinx's locale name ("en_GB").
+epub_language = "en-GB"
 epub_title = HANDBOOK_TITLE
 epub_author = HANDBOOK_AUTHOR
 epub_publisher = HANDBOOK_AUTHOR
 epub_copyright = copyright
 epub_show_urls = "footnote"
-epub_exclude_files = ["search.html"]
+# Sphinx keeps .buildinfo.bak in the output folder after a configuration change.
+epub_exclude_files = ["search.html", ".buildinfo", ".buildinfo.bak"]
 
 
 if __name__ == "__main__":

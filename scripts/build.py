@@ -74,7 +74,9 @@ def publish_file(built: Path, published: Path) -> None:
 def publish_tree(built: Path, published: Path, extra_files: list[Path]) -> None:
     partial = published.with_name(published.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
-    shutil.copytree(built, partial)
+    # Sphinx leaves .buildinfo.bak after a configuration change, and an empty
+    # _sources folder even with html_copy_source off: neither is for readers.
+    shutil.copytree(built, partial, ignore=shutil.ignore_patterns(".buildinfo.bak", "_sources"))
     for extra in extra_files:
         target = partial / DOWNLOADS_DIR / extra.name
         target.parent.mkdir(exist_ok=True)

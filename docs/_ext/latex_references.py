@@ -24,7 +24,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 LATEX_PREAMBLE = r"""
 \makeatletter
 \renewenvironment{sphinxthebibliography}[1]
-  {\let\chapter\@gobbletwo\begin{thebibliography}{#1}}
+  {\let\chapter\@gobbletwo\let\@mkboth\@gobbletwo\begin{thebibliography}{#1}}
   {\end{thebibliography}}
 \makeatother
 """

@@ -162,7 +162,7 @@ def add_meta_description(app: Sphinx, pagename, templatename, context, doctree) 
     summary = app.env.metadata.get(pagename, {}).get("summary")
     if summary:
         context["metatags"] = context.get("metatags", "") + (
-            f'\n    <meta name="description" content="{html.escape(str(summary))}">')
+            f'\n    <meta name="description" content="{html.escape(str(summary))}" />')
 
 
 def setup(app: Sphinx) -> dict:

@@ -5,6 +5,8 @@
 - ``{urgent-help-checked}`` renders that date alone, for prose.
 - Every HTML page gets ``urgent_help`` in its template context, which
   ``_templates/page.html`` turns into the short notice at the top of the page.
+- The PDF gets a ``\HandbookUrgentHelp`` macro, which conf.py's title page
+  places right after the title.
 
 The data lives in ``docs/_data/urgent-help.toml``; nothing else in the sources
 writes a helpline number.
@@ -124,7 +126,40 @@ def add_notice_context(app: Sphinx, pagename, templatename, context, doctree) ->
     context["urgent_help"] = load()
 
 
+def latex_escape(text: str) -> str:
+    for char, escaped in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"),
+                          ("$", r"\$"), ("#", r"\#"), ("_", r"\_")):
+        text = text.replace(char, escaped)
+    return text
+
+
+def latex_card(data: UrgentHelp) -> str:
+    """The card as a framed box, for the PDF's first pages."""
+    lines = [r"\newcommand{\HandbookUrgentHelp}{%",
+             r"\noindent\fbox{\begin{minipage}{\dimexpr\linewidth-2\fboxsep-2\fboxrule}",
+             r"\setlength{\parskip}{0.4em}",
+             r"{\Large\bfseries Need help now?\par}"]
+    for tier in data.tiers:
+        lines.append(rf"\medskip{{\large\bfseries {latex_escape(tier.heading)}\par}}")
+        lines.append(latex_escape(tier.summary) + r"\par")
+        for c in tier.contacts:
+            ways = [w for w in (c.phone, c.text and f"text {c.text}", c.email) if w]
+            lines.append(rf"\textbf{{{latex_escape(c.region)}:}} {latex_escape(c.label)}: "
+                         + ", or ".join(rf"\textbf{{{latex_escape(w)}}}" for w in ways)
+                         + r"\par")
+    lines.append(r"\medskip Anywhere else: call your local emergency number. "
+                 rf"These numbers were last checked on {british_date(data.last_checked)}.")
+    lines += [r"\end{minipage}}", "}"]
+    return "\n".join(lines)
+
+
+def add_latex_card(app: Sphinx, config) -> None:
+    preamble = config.latex_elements.get("preamble", "")
+    config.latex_elements["preamble"] = preamble + "\n" + latex_card(load()) + "\n"
+
+
 def setup(app: Sphinx) -> dict:
     app.add_directive("urgent-help", UrgentHelpCard)
     app.connect("html-page-context", add_notice_context)
+    app.connect("config-inited", add_latex_card)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
