@@ -41,7 +41,7 @@ check: $(VENV)/.installed ## Fast checks of the sources, without building (reada
 	$(BIN)/python -m pytest -q -m "not build" tests
 
 test: $(VENV)/.installed ## Run every test: builds the website, the PDF and the EPUB and checks them
-	@$(ENSURE) tex poppler epubcheck
+	@$(ENSURE) tex poppler java epubcheck chromium
 	$(BIN)/python -m pytest tests
 
 requirements: $(VENV)/.installed ## Regenerate requirements.txt from requirements.in

@@ -68,11 +68,15 @@ extensions = [
     "article_index",
     "cite_page",
     "cited_in",
+    "page_meta",
+    "html_accessibility",
     "latex_references",
     # Third-party
     "myst_parser",
     "sphinxcontrib.bibtex",
     "sphinx_copybutton",
+    "notfound.extension",
+    "sphinx_sitemap",
 ]
 
 # -- MyST ------------------------------------------------------------------------
@@ -112,6 +116,9 @@ bibtex_default_style = "handbook"
 # https://github.com/mcmtroffaes/sphinxcontrib-bibtex/issues/385 (PR #387).
 suppress_warnings = ["bibtex.duplicate_citation"]
 
+# -- Page metadata (page_meta) -------------------------------------------------------
+handbook_subtitle = HANDBOOK_SUBTITLE
+
 # -- Copy button (sphinx-copybutton) ----------------------------------------------
 # Leave shell prompts out of what the reader copies.
 copybutton_prompt_text = r"\$ "
@@ -130,6 +137,7 @@ html_copy_source = False
 html_show_sourcelink = False
 html_baseurl = SITE_URL
 html_css_files = ["handbook.css"]
+html_favicon = "_static/favicon.svg"
 html_context = {
     "handbook_pdf": f"{DOWNLOADS_DIR}/{HANDBOOK_FILENAME}.pdf",
     "handbook_epub": f"{DOWNLOADS_DIR}/{HANDBOOK_FILENAME}.epub",
@@ -151,6 +159,22 @@ html_theme_options = {
     # it with the urgent-help notice from docs/_data/urgent-help.toml.
     "announcement": "urgent-help",
 }
+
+# -- 404 page (sphinx-notfound-page) ------------------------------------------------
+# The 404 page links to the site with absolute paths, so it works at any depth.
+notfound_urls_prefix = "/" + SITE_URL.split("/", 3)[3]
+notfound_context = {
+    "title": "Page not found",
+    "body": (
+        "<h1>Page not found</h1>"
+        "<p>The page you asked for is not here. It may have moved.</p>"
+        f'<p>Go to the <a href="{SITE_URL}">home page</a> or use the search box.</p>'
+    ),
+}
+
+# -- Sitemap (sphinx-sitemap) ---------------------------------------------------------
+sitemap_url_scheme = "{link}"
+sitemap_excludes = ["search.html", "genindex.html", "404.html"]
 
 # -- LaTeX output (PDF through xelatex) ---------------------------------------------
 

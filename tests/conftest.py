@@ -36,12 +36,17 @@ class Build:
         return self.builddir / suffix / f"{name}.{suffix}"
 
 
-def handbook_filename() -> str:
+def conf_value(name: str) -> str:
+    """A value from the first section of docs/conf.py, the one place that names the handbook."""
     result = subprocess.run(
-        [sys.executable, str(DOCS / "conf.py"), "--print", "HANDBOOK_FILENAME"],
+        [sys.executable, str(DOCS / "conf.py"), "--print", name],
         check=True, capture_output=True, text=True,
     )
     return result.stdout.strip()
+
+
+def handbook_filename() -> str:
+    return conf_value("HANDBOOK_FILENAME")
 
 
 def build(target: str, builddir: Path, source: Path = DOCS) -> Build:

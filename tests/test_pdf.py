@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from urllib.parse import urlparse
 
 import pytest
 from pypdf import PdfReader
 
-from conftest import ARTICLES, DOCS, FAQ, html_pages, soup
+from conftest import ARTICLES, FAQ, conf_value, html_pages, soup
 
 pytestmark = pytest.mark.build
 
@@ -101,12 +102,16 @@ def test_no_overfull_lines(handbook):
 
 
 def test_downloads_resolve_on_every_page(html_dir, pdf_path, epub_path):
+    # The 404 page links by absolute path, from where the site is published.
+    site_path = urlparse(conf_value("SITE_URL")).path
     for path in html_pages(html_dir):
         links = soup(path).select(".sidebar-downloads a")
         assert len(links) == 2, path.name
         for a in links:
-            target = (path.parent / a["href"]).resolve()
-            assert target.is_file(), f"{path.name}: {a['href']} does not resolve"
+            href = a["href"]
+            target = (html_dir / href.removeprefix(site_path) if href.startswith("/")
+                      else path.parent / href).resolve()
+            assert target.is_file(), f"{path.name}: {href} does not resolve"
     assert (html_dir / "downloads" / pdf_path.name).read_bytes() == pdf_path.read_bytes()
     home = soup(html_dir / "index.html").find("article")
     assert home.find("a", href=f"downloads/{pdf_path.name}"), "no PDF link on the home page"

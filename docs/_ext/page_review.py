@@ -12,7 +12,7 @@ Each article and FAQ page starts with front matter like::
 This module checks those fields (the build fails, naming the file and line,
 when one is missing or wrong), shows them in a review block under the page's
 title in every output, adds a "due for review" notice to pages past their
-``next_review`` date, and gives the summary to the page's meta description.
+``next_review`` date.  (page_meta turns the summary into the meta description.)
 
 The date that "past due" is measured against is today, unless the
 ``HANDBOOK_REVIEW_DATE`` environment variable or the ``review_today`` config
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime
 import fnmatch
-import html
 import os
 import re
 from dataclasses import dataclass
@@ -158,13 +157,6 @@ def merge_reviews(app: Sphinx, env, docnames, other) -> None:
         {d: r for d, r in getattr(other, "handbook_reviews", {}).items() if d in docnames})
 
 
-def add_meta_description(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    summary = app.env.metadata.get(pagename, {}).get("summary")
-    if summary:
-        context["metatags"] = context.get("metatags", "") + (
-            f'\n    <meta name="description" content="{html.escape(str(summary))}" />')
-
-
 def setup(app: Sphinx) -> dict:
     app.add_config_value("review_pages", ["articles/*", "faq/*"], "env")
     app.add_config_value("review_exempt", ["articles/index"], "env")
@@ -172,6 +164,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", check_and_show_review)
     app.connect("env-purge-doc", forget_review)
     app.connect("env-merge-info", merge_reviews)
-    app.connect("html-page-context", add_meta_description)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1",
             "env_version": 1}

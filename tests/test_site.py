@@ -1,0 +1,63 @@
+"""Static checks of the built site: valid HTML, no broken links or anchors, metadata."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from conftest import html_pages, soup
+from site_checks import broken_link_problems, html_validation_problems
+
+pytestmark = pytest.mark.build
+
+
+def test_html_is_valid(html_dir):
+    problems = html_validation_problems(html_dir)
+    assert not problems, "\n".join(problems)
+
+
+def test_no_broken_internal_links_or_anchors(html_dir):
+    problems = broken_link_problems(html_dir)
+    assert not problems, "\n".join(problems)
+
+
+def test_broken_anchor_is_caught(tmp_path, html_dir):
+    site = tmp_path / "site"
+    shutil.copytree(html_dir, site)
+    page = site / "about.html"
+    page.write_text(page.read_text().replace('href="references.html"',
+                                             'href="references.html#no-such-anchor"', 1))
+    problems = broken_link_problems(site)
+    assert any("about.html" in p and "no-such-anchor" in p for p in problems), problems
+
+
+def test_invalid_html_is_caught(tmp_path, html_dir):
+    site = tmp_path / "site"
+    shutil.copytree(html_dir, site)
+    page = site / "glossary.html"
+    page.write_text(page.read_text().replace("</article>", "<p><div></p></article>", 1))
+    problems = html_validation_problems(site)
+    assert any("glossary.html" in p for p in problems), problems
+
+
+def test_every_page_has_a_description_and_opengraph_tags(html_dir):
+    for path in html_pages(html_dir):
+        page = soup(path)
+        description = page.find("meta", attrs={"name": "description"})
+        assert description and len(description["content"]) > 20, path.name
+        for prop in ("og:title", "og:description", "og:url", "og:type"):
+            tag = page.find("meta", attrs={"property": prop})
+            assert tag and tag["content"], f"{path.name}: no {prop}"
+        assert not page.find("meta", attrs={"property": "og:image"}), "og:image loads from elsewhere"
+
+
+def test_404_page_and_sitemap(html_dir):
+    assert (html_dir / "404.html").is_file()
+    assert "Page not found" in (html_dir / "404.html").read_text()
+    tree = ET.parse(html_dir / "sitemap.xml")
+    urls = [e.text for e in tree.iter() if e.tag.endswith("loc")]
+    assert any(u.endswith("articles/therapeutic-alliance.html") for u in urls), urls
+    assert not any(re.search(r"(search|genindex|404)\.html$", u) for u in urls)
