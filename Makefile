@@ -13,7 +13,7 @@ BUILDDIR ?= docs/_build
 BUILD := $(BIN)/python scripts/build.py --builddir $(BUILDDIR)
 ENSURE := scripts/ensure-system-packages
 
-.PHONY: help handbook html pdf epub live check test requirements clean
+.PHONY: help handbook html pdf epub live check test linkcheck new-article review-report requirements clean
 
 help: ## List the targets
 	@echo "The Psychotherapy Handbook. Usage: make TARGET"
@@ -36,9 +36,19 @@ epub: $(VENV)/.installed ## Build the EPUB handbook into docs/_build/epub/
 live: $(VENV)/.installed ## Preview while editing: rebuilds and reloads the browser on each save
 	$(BIN)/sphinx-autobuild -n -W --keep-going -d $(BUILDDIR)/doctrees/live docs $(BUILDDIR)/live
 
-check: $(VENV)/.installed ## Fast checks of the sources, without building (readability table included)
+check: $(VENV)/.installed ## Fast checks of the sources (pre-commit hooks, readability, source tests)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
 	$(BIN)/python scripts/readability.py --check
 	$(BIN)/python -m pytest -q -m "not build" tests
+
+linkcheck: $(VENV)/.installed ## Check links to other websites (needs the internet; CI runs it weekly)
+	$(BUILD) linkcheck
+
+new-article: $(VENV)/.installed ## Start an article: make new-article SLUG=grief-and-depression TITLE="Grief and depression"
+	$(BIN)/python scripts/new_article.py "$(SLUG)" "$(TITLE)"
+
+review-report: $(VENV)/.installed ## List every page's review dates, soonest due first
+	$(BIN)/python scripts/review_report.py
 
 test: $(VENV)/.installed ## Run every test: builds the website, the PDF and the EPUB and checks them
 	@$(ENSURE) tex poppler java epubcheck chromium

@@ -27,25 +27,30 @@ HANDBOOK_AUTHOR = "The handbook's editors"
 # File names of the PDF and EPUB, the same every build, so links to them hold.
 HANDBOOK_FILENAME = "psychotherapy-handbook"
 HANDBOOK_EDITION = "First edition"
-HANDBOOK_KEYWORDS = "psychotherapy, psychodynamic psychotherapy, depression, counselling, therapeutic alliance"
+HANDBOOK_KEYWORDS = (
+    "psychotherapy, psychodynamic psychotherapy, depression, counselling, therapeutic alliance"
+)
 # The site's folder for the PDF and EPUB (scripts/build.py puts them there).
 DOWNLOADS_DIR = "downloads"
 CONTENT_LICENCE = "Creative Commons Attribution-ShareAlike 4.0 International (CC BY-SA 4.0)"
 # Where contributors edit the sources and readers report problems.
 REPOSITORY_URL = "https://github.com/psychotherapy-handbook/handbook"
+REPOSITORY_BRANCH = "main"
 # Where the website is published (used for "Cite this page" and the sitemap).
 SITE_URL = "https://psychotherapy-handbook.github.io/handbook/"
 
 project = HANDBOOK_TITLE
 author = HANDBOOK_AUTHOR
-copyright = f"2026, {HANDBOOK_AUTHOR}"
+CODE_LICENCE = "MIT"
+# furo prints this in every page's footer, after "Copyright ©".
+copyright = (f"2026, {HANDBOOK_AUTHOR}. Text: CC BY-SA 4.0. Code: {CODE_LICENCE}")
 release = version = "2026.11"
 
 # The build date printed on the title page.  SOURCE_DATE_EPOCH makes it
 # reproducible when set (https://reproducible-builds.org/specs/source-date-epoch/).
 _build_time = datetime.datetime.fromtimestamp(
     int(os.environ.get("SOURCE_DATE_EPOCH", datetime.datetime.now().timestamp())),
-    tz=datetime.timezone.utc,
+    tz=datetime.UTC,
 )
 BUILD_DATE = f"{_build_time.day} {_build_time:%B %Y}"
 today = BUILD_DATE
@@ -77,6 +82,7 @@ extensions = [
     "sphinx_copybutton",
     "notfound.extension",
     "sphinx_sitemap",
+    "sphinx_last_updated_by_git",
 ]
 
 # -- MyST ------------------------------------------------------------------------
@@ -130,7 +136,9 @@ html_theme = "furo"
 html_title = HANDBOOK_TITLE
 html_short_title = "Psychotherapy Handbook"
 html_static_path = ["_static"]
-html_last_updated_fmt = None
+# "Last updated" comes from each page's git history (sphinx-last-updated-by-git):
+# when the file last changed, which is not when it was last clinically reviewed.
+html_last_updated_fmt = "%d %B %Y"
 # The reStructuredText/Markdown sources are not published: the repository is
 # where contributors edit them.
 html_copy_source = False
@@ -139,6 +147,7 @@ html_baseurl = SITE_URL
 html_css_files = ["handbook.css"]
 html_favicon = "_static/favicon.svg"
 html_context = {
+    "handbook_repository": REPOSITORY_URL,
     "handbook_pdf": f"{DOWNLOADS_DIR}/{HANDBOOK_FILENAME}.pdf",
     "handbook_epub": f"{DOWNLOADS_DIR}/{HANDBOOK_FILENAME}.epub",
 }
@@ -158,7 +167,22 @@ html_theme_options = {
     # Any true value shows furo's announcement bar; _templates/page.html fills
     # it with the urgent-help notice from docs/_data/urgent-help.toml.
     "announcement": "urgent-help",
+    # "Edit this page" goes to the page's own source file.
+    "source_repository": REPOSITORY_URL + "/",
+    "source_branch": REPOSITORY_BRANCH,
+    "source_directory": "docs/",
+    "top_of_page_buttons": ["edit"],
 }
+
+# -- External links (make linkcheck, weekly in CI) --------------------------------------
+linkcheck_ignore = [
+    # Editing a file and opening an issue need a signed-in GitHub account.
+    REPOSITORY_URL + r"/(edit|issues/new)",
+    # Telephone and email links are not web pages.
+    r"^tel:",
+    r"^mailto:",
+]
+linkcheck_timeout = 30
 
 # -- 404 page (sphinx-notfound-page) ------------------------------------------------
 # The 404 page links to the site with absolute paths, so it works at any depth.

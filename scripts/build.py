@@ -133,12 +133,20 @@ def remove_published(path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("target", choices=["html", "pdf", "epub", "handbook"])
+    parser.add_argument("target", choices=["html", "pdf", "epub", "handbook", "linkcheck"])
     parser.add_argument("--source", type=Path, default=ROOT / "docs")
     parser.add_argument("--builddir", type=Path, default=ROOT / "docs" / "_build")
     args = parser.parse_args(argv)
     source, builddir = args.source.resolve(), args.builddir.resolve()
     name = handbook_filename(source)
+
+    if args.target == "linkcheck":
+        # Links to other websites: nothing is published, the report is the result.
+        try:
+            sphinx("linkcheck", source, builddir)
+        except BuildFailed:
+            return 1
+        return 0
 
     # The handbook: the PDF and EPUB first, so the site can offer them for download.
     steps = ["pdf", "epub", "html"] if args.target == "handbook" else [args.target]

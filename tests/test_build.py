@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from pypdf import PdfReader
-
 from conftest import DOCS, build, copy_docs, source_pages
+from pypdf import PdfReader
 
 pytestmark = pytest.mark.build
 

@@ -6,7 +6,6 @@ import re
 import tomllib
 
 import pytest
-
 from conftest import ARTICLES, DOCS, FAQ, html_pages, main_content, soup, source_pages
 
 URGENT_HELP_DATA = DOCS / "_data" / "urgent-help.toml"

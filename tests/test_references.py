@@ -6,9 +6,8 @@ import re
 import zipfile
 
 import pytest
-from pybtex.database import parse_file
-
 from conftest import ARTICLES, DOCS, FAQ, main_content, soup
+from pybtex.database import parse_file
 
 BIB = DOCS / "references.bib"
 CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
@@ -69,7 +68,8 @@ def test_each_citation_links_to_its_own_page_reference_list(html_dir, source):
                if re.search(r"\(|\d{4}", a.get_text()) and a.find_parent(class_="citation") is None]
     for a in in_text:
         href = a["href"]
-        assert href.startswith("#"), f"{relative}: citation {a.get_text()} links off the page: {href}"
+        assert href.startswith("#"), (
+            f"{relative}: citation {a.get_text()} links off the page: {href}")
         assert page.find(id=href[1:]) is not None, f"{relative}: no anchor for {href}"
     assert len(citation_links) >= len(keys)
 

@@ -10,9 +10,16 @@ import sys
 import tomllib
 
 import pytest
-
 from conftest import (
-    ARTICLES, BUILD_SCRIPT, DOCS, FAQ, build, copy_docs, html_pages, main_content, soup,
+    ARTICLES,
+    BUILD_SCRIPT,
+    DOCS,
+    FAQ,
+    build,
+    copy_docs,
+    html_pages,
+    main_content,
+    soup,
 )
 from page_review import FrontMatterError, parse_review, review_today
 

@@ -7,7 +7,6 @@ import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from conftest import html_pages, soup
 from site_checks import broken_link_problems, html_validation_problems
 
@@ -51,7 +50,7 @@ def test_every_page_has_a_description_and_opengraph_tags(html_dir):
         for prop in ("og:title", "og:description", "og:url", "og:type"):
             tag = page.find("meta", attrs={"property": prop})
             assert tag and tag["content"], f"{path.name}: no {prop}"
-        assert not page.find("meta", attrs={"property": "og:image"}), "og:image loads from elsewhere"
+        assert not page.find("meta", attrs={"property": "og:image"}), "og:image loads elsewhere"
 
 
 def test_404_page_and_sitemap(html_dir):

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-
-from dataclasses import dataclass, field as dataclass_field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from pybtex.plugin import register_plugin
 from pybtex.richtext import Symbol, Text
@@ -27,7 +27,16 @@ from pybtex.style.formatting import BaseStyle, toplevel
 from pybtex.style.labels import BaseLabelStyle
 from pybtex.style.sorting.author_year_title import SortingStyle as AuthorYearTitleSorting
 from pybtex.style.template import (
-    field, first_of, href, join, names, optional, optional_field, sentence, tag, words,
+    field,
+    first_of,
+    href,
+    join,
+    names,
+    optional,
+    optional_field,
+    sentence,
+    tag,
+    words,
 )
 from sphinxcontrib.bibtex.plugin import register_plugin as register_reference_style
 from sphinxcontrib.bibtex.style.referencing import BracketStyle

@@ -8,9 +8,8 @@ page_review), the address from ``html_baseurl``.
 from __future__ import annotations
 
 from docutils import nodes
-from sphinx.application import Sphinx
-
 from page_review import FrontMatterError, british_date, parse_review
+from sphinx.application import Sphinx
 
 
 def citation_texts(title: str, url: str, review, config) -> tuple[str, str]:

@@ -134,7 +134,8 @@ def check_and_show_review(app: Sphinx, doctree: nodes.document) -> None:
         review = parse_review(metadata)
     except FrontMatterError as error:
         source = env.doc2path(docname)
-        logger.warning(f"{error} [front matter]", location=(docname, field_line(source, error.field)),
+        logger.warning(f"{error} [front matter]",
+                       location=(docname, field_line(source, error.field)),
                        type="handbook", subtype="front_matter")
         return
     env.handbook_reviews = getattr(env, "handbook_reviews", {})

@@ -1,4 +1,4 @@
-"""The urgent-help card and notice, from the one data file of helplines.
+r"""The urgent-help card and notice, from the one data file of helplines.
 
 - ``{urgent-help}`` renders the full card: tiers from most to least urgent,
   each number a ``tel:`` link, with the date the numbers were last checked.

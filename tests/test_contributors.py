@@ -1,0 +1,105 @@
+"""What a contributor meets: the article template, edit links, CI and hosting files."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import ROOT, build, copy_docs, html_pages, main_content, soup
+
+NEW_ARTICLE = ROOT / "scripts" / "new_article.py"
+
+
+def new_article(docs, *args):
+    return subprocess.run([sys.executable, str(NEW_ARTICLE), *args, "--docs", str(docs)],
+                          capture_output=True, text=True)
+
+
+@pytest.mark.build
+def test_scaffolded_article_builds_and_appears_everywhere(tmp_path):
+    docs = copy_docs(tmp_path)
+    made = new_article(docs, "grief-and-depression", "Grief and depression",
+                       "--summary", "How grief and depression differ, and where they meet.")
+    assert made.returncode == 0, made.stderr
+    page = docs / "articles" / "grief-and-depression.md"
+    assert re.search(r"^last_reviewed: \d{4}-\d{2}-\d{2}$", page.read_text(), re.M)
+
+    site = build("html", tmp_path / "build", source=docs)
+    assert site.returncode == 0 and "WARNING" not in site.output, site.output
+    index = main_content(soup(site.html / "articles" / "index.html")).get_text(" ", strip=True)
+    assert "Grief and depression" in index
+    assert "How grief and depression differ, and where they meet." in index
+    sitemap = ET.parse(site.html / "sitemap.xml")
+    assert any((e.text or "").endswith("articles/grief-and-depression.html")
+               for e in sitemap.iter() if e.tag.endswith("loc"))
+
+    pdf = build("pdf", tmp_path / "build", source=docs)
+    assert pdf.returncode == 0 and "WARNING" not in pdf.output, pdf.output
+    outline = [o.title for o in PdfReader(pdf.published("pdf")).outline
+               if not isinstance(o, list)]
+    assert "Grief and depression" in outline
+
+
+@pytest.mark.parametrize("slug", ["Grief", "grief_and_depression", "grief--depression", ""])
+def test_new_article_refuses_a_bad_slug(tmp_path, slug):
+    made = new_article(tmp_path, slug, "A title")
+    assert made.returncode == 2 and "lower-case words joined by hyphens" in made.stderr
+
+
+def test_new_article_will_not_overwrite(tmp_path):
+    docs = copy_docs(tmp_path)
+    made = new_article(docs, "therapeutic-alliance", "Again")
+    assert made.returncode == 1 and "already exists" in made.stderr
+
+
+@pytest.mark.build
+def test_every_page_has_an_edit_link_to_its_own_source(html_dir):
+    generated = {"search.html", "genindex.html", "404.html"}
+    for path in html_pages(html_dir):
+        if path.name in generated:
+            continue
+        edit = soup(path).find("a", attrs={"rel": "edit"})
+        assert edit is not None, f"{path.name}: no edit link"
+        source = re.search(r"/edit/[^/]+/(.+)$", edit["href"]).group(1)
+        assert (ROOT / source).is_file(), f"{path.name}: edit link to missing {source}"
+        report = soup(path).select_one(".report-problem a")
+        page = str(path.relative_to(html_dir).with_suffix(""))
+        assert report and "issues/new" in report["href"] and page in report["href"], path.name
+
+
+@pytest.mark.build
+def test_every_page_shows_when_it_was_last_updated(html_dir):
+    for path in html_pages(html_dir):
+        if path.name in {"search.html", "genindex.html", "404.html"}:
+            continue
+        text = soup(path).find("footer").get_text(" ", strip=True)
+        assert re.search(r"Last updated on \d{2} [A-Z][a-z]+ \d{4}", text), path.name
+
+
+@pytest.mark.parametrize("path, schema", [
+    (".github/workflows/handbook.yml", "vendor.github-workflows"),
+    (".readthedocs.yaml", "vendor.readthedocs"),
+    (".github/ISSUE_TEMPLATE/content-correction.yml", "vendor.github-issue-forms"),
+    (".github/ISSUE_TEMPLATE/new-article.yml", "vendor.github-issue-forms"),
+])
+def test_ci_and_hosting_files_match_their_schemas(path, schema):
+    result = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(ROOT / path)],
+        capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_strict_options_everywhere():
+    """The Makefile, CI and Read the Docs all build with warnings as errors."""
+    import yaml
+
+    assert '"-n", "-W", "--keep-going"' in (ROOT / "scripts" / "build.py").read_text()
+    assert "-n -W --keep-going" in (ROOT / "Makefile").read_text()  # make live
+    rtd = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text())
+    assert rtd["sphinx"]["fail_on_warning"] is True
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
