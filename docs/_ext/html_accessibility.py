@@ -8,6 +8,8 @@ this project.  Each entry says what is wrong and why the fix is right:
   (ARIA requires ``aria-level`` on a heading role): give them level 2.
 - furo's announcement bar, navigation drawer and contents drawer are three
   unnamed ``<aside>`` landmarks: name each after what it holds.
+- furo's page tools (edit link, colour-scheme switch) sit outside every
+  landmark: make them a named region.
 - docutils marks reference-list entries ``role="doc-biblioentry"``, a role
   ARIA 1.2 deprecates, inside a ``role="list"``: make them list items.
 - code blocks scroll sideways but cannot take keyboard focus: make them
@@ -33,6 +35,8 @@ FIXES: list[tuple[re.Pattern, str]] = [
      '<aside class="sidebar-drawer" aria-label="Site navigation">'),
     (re.compile(r'<aside class="toc-drawer([^"]*)">'),
      r'<aside class="toc-drawer\1" aria-label="On this page">'),
+    (re.compile(r'<div class="content-icon-container">'),
+     '<div class="content-icon-container" role="region" aria-label="Page tools">'),
     (re.compile(r'role="doc-biblioentry"'), 'role="listitem"'),
     (re.compile(r'<pre(?![^>]*tabindex)([^>]*)>'), r'<pre tabindex="0"\1>'),
 ]
