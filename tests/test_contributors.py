@@ -8,9 +8,8 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
-from pypdf import PdfReader
-
 from conftest import ROOT, build, copy_docs, html_pages, main_content, soup
+from pypdf import PdfReader
 
 NEW_ARTICLE = ROOT / "scripts" / "new_article.py"
 
