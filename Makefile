@@ -13,7 +13,7 @@ BUILDDIR ?= docs/_build
 BUILD := $(BIN)/python scripts/build.py --builddir $(BUILDDIR)
 ENSURE := scripts/ensure-system-packages
 
-.PHONY: help handbook html pdf epub live check test linkcheck new-article review-report requirements clean
+.PHONY: help handbook html pdf epub live check test linkcheck new-article review-report benchmark benchmark-check requirements clean
 
 help: ## List the targets
 	@echo "The Psychotherapy Handbook. Usage: make TARGET"
@@ -36,9 +36,12 @@ epub: $(VENV)/.installed ## Build the EPUB handbook into docs/_build/epub/
 live: $(VENV)/.installed ## Preview while editing: rebuilds and reloads the browser on each save
 	$(BIN)/sphinx-autobuild -n -W --keep-going -d $(BUILDDIR)/doctrees/live docs $(BUILDDIR)/live
 
+# The checks a contributor runs before review, and CI runs first.
+LINT = PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure \
+	&& $(BIN)/python scripts/readability.py --check
+
 check: $(VENV)/.installed ## Fast checks of the sources (pre-commit hooks, readability, source tests)
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
-	$(BIN)/python scripts/readability.py --check
+	$(LINT)
 	$(BIN)/python -m pytest -q -m "not build" tests
 
 linkcheck: $(VENV)/.installed ## Check links to other websites (needs the internet; CI runs it weekly)
@@ -47,11 +50,20 @@ linkcheck: $(VENV)/.installed ## Check links to other websites (needs the intern
 new-article: $(VENV)/.installed ## Start an article: make new-article SLUG=grief-and-depression TITLE="Grief and depression"
 	$(BIN)/python scripts/new_article.py "$(SLUG)" "$(TITLE)"
 
+benchmark: $(VENV)/.installed ## Time builds, weigh pages, grow the handbook 10x and 100x (prints tables)
+	@$(ENSURE) tex poppler chromium
+	$(BIN)/python benchmarks/run.py --with-tests
+
+benchmark-check: $(VENV)/.installed ## Fail if a speed or page-weight budget is exceeded
+	@$(ENSURE) tex chromium
+	$(BIN)/python benchmarks/run.py --check --scales=
+
 review-report: $(VENV)/.installed ## List every page's review dates, soonest due first
 	$(BIN)/python scripts/review_report.py
 
-test: $(VENV)/.installed ## Run every test: builds the website, the PDF and the EPUB and checks them
+test: $(VENV)/.installed ## Run every test: the checks, then build the website, PDF and EPUB and test them
 	@$(ENSURE) tex poppler java epubcheck chromium
+	$(LINT)
 	$(BIN)/python -m pytest tests
 
 requirements: $(VENV)/.installed ## Regenerate requirements.txt from requirements.in

@@ -30,6 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Strict everywhere: nitpicky, warnings are errors, but report them all.
 SPHINX_OPTIONS = ["-n", "-W", "--keep-going"]
+# Parallel jobs for sphinx-build ("auto" = one per core).  benchmarks/run.py
+# measures serial against parallel; set HANDBOOK_JOBS to override.
+DEFAULT_JOBS = "1"
 
 # Where the site links to the PDF and the EPUB (relative to the site's root).
 DOWNLOADS_DIR = "downloads"
@@ -58,7 +61,8 @@ def sphinx(builder: str, source: Path, builddir: Path) -> Path:
     """Run sphinx-build for one builder into its work folder; return that folder."""
     outdir = builddir / "work" / builder
     doctrees = builddir / "doctrees" / builder  # kept out of the published site
-    run([sys.executable, "-m", "sphinx", "-b", builder, *SPHINX_OPTIONS,
+    jobs = os.environ.get("HANDBOOK_JOBS", DEFAULT_JOBS)
+    run([sys.executable, "-m", "sphinx", "-b", builder, *SPHINX_OPTIONS, "-j", jobs,
          "-d", str(doctrees), str(source), str(outdir)])
     return outdir
 

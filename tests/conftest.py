@@ -6,8 +6,6 @@ tests run Sphinx with exactly the options a contributor and CI use.
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -16,8 +14,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-# The handbook's own extensions, so tests can unit-test them.
+# The handbook's own extensions, so tests can unit-test them, and its scripts.
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+sys.path.insert(0, str(ROOT / "scripts"))
+from sandbox import copy_docs  # noqa: E402, F401  (used by the tests through conftest)
+
 DOCS = ROOT / "docs"
 BUILD_SCRIPT = ROOT / "scripts" / "build.py"
 
@@ -57,20 +58,6 @@ def build(target: str, builddir: Path, source: Path = DOCS) -> Build:
         capture_output=True, text=True,
     )
     return Build(result.returncode, result.stdout + result.stderr, builddir)
-
-
-def copy_docs(destination: Path) -> Path:
-    """A copy of the sources to break on purpose, without build outputs, committed
-    to a git repository of its own (the "last updated" dates come from git)."""
-    target = destination / "docs"
-    shutil.copytree(DOCS, target, ignore=shutil.ignore_patterns("_build", "__pycache__"))
-    env = {"GIT_AUTHOR_NAME": "test", "GIT_AUTHOR_EMAIL": "test@localhost",
-           "GIT_COMMITTER_NAME": "test", "GIT_COMMITTER_EMAIL": "test@localhost",
-           "PATH": os.environ.get("PATH", "")}
-    for command in (["git", "init", "-q"], ["git", "add", "."],
-                    ["git", "commit", "-q", "-m", "copy"]):
-        subprocess.run(command, cwd=destination, check=True, env=env, capture_output=True)
-    return target
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
+from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.plugin import register_plugin
 from pybtex.richtext import Symbol, Text
 from pybtex.style.formatting import BaseStyle, toplevel
@@ -59,6 +60,16 @@ class RoundAuthorYearReferenceStyle(AuthorYearReferenceStyle):
     bracket_year: BracketStyle = dataclass_field(default_factory=round_brackets)
 
 
+# One backend object for all plain-text rendering.  Text.render_as("text")
+# looks the backend up through package entry points on every call, which made
+# sorting the reference lists the slowest step of a rebuild (1.6 s of 2 s).
+PLAIN_TEXT = PlainTextBackend()
+
+
+def latex_to_text(raw: str) -> str:
+    return Text.from_latex(raw).render(PLAIN_TEXT)
+
+
 def dashify(text):
     return Text(Symbol("ndash")).join(text.split(re.compile(r"-+")))
 
@@ -66,7 +77,7 @@ def dashify(text):
 def person_surname(person) -> str:
     # Decode BibTeX's LaTeX ("Fl{\\"u}ckiger" is "Flückiger"); braces are not part of the name.
     raw = " ".join(person.prelast_names + person.last_names)
-    return Text.from_latex(raw).render_as("text")
+    return latex_to_text(raw)
 
 
 class AuthorYearLabelStyle(BaseLabelStyle):
@@ -101,7 +112,7 @@ class PlainTextSorting(AuthorYearTitleSorting):
     "{National Institute ...}" sorts under N, and "Fl{\\"u}ckiger" under F."""
 
     def person_key(self, person):
-        return Text.from_latex(super().person_key(person)).render_as("text").lower()
+        return latex_to_text(super().person_key(person)).lower()
 
 
 year = join["(", field("year"), ")"]

@@ -48,6 +48,16 @@ class AddCitedIn(SphinxPostTransform):
             item += para
 
 
+def rewrite_complete_lists(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """A change to any page may change who cites what: rewrite the complete lists."""
+    if not (added or changed or removed):
+        return []
+    domain = env.get_domain("cite")
+    return sorted({key.docname for key, bibliography in domain.bibliographies.items()
+                   if bibliography.list_ == "bullet"})
+
+
 def setup(app: Sphinx) -> dict:
     app.add_post_transform(AddCitedIn)
+    app.connect("env-get-outdated", rewrite_complete_lists)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
