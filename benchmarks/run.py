@@ -71,7 +71,8 @@ def run_build(target: str, source: Path, builddir: Path, jobs: str = "1") -> Non
         [sys.executable, str(ROOT / "scripts" / "build.py"), target, "--source", str(source),
          "--builddir", str(builddir)], capture_output=True, text=True, env=env)
     if result.returncode != 0:
-        raise SystemExit(f"build failed ({target}):\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+        raise SystemExit(f"build failed ({target}):\n"
+                         f"{result.stdout[-3000:]}{result.stderr[-3000:]}")
 
 
 def sphinx_only(source: Path, builddir: Path, jobs: str = "1") -> None:
@@ -131,10 +132,14 @@ def reader_costs(html_dir: Path) -> dict[str, dict]:
     costs = {}
     with serve(html_dir) as base, browser() as chromium:
         for name, page_path in PAGE_TYPES.items():
-            responses = []
+            responses: list = []
             context = chromium.new_context(viewport={"width": 375, "height": 812})
             page = context.new_page()
-            page.on("response", lambda response: responses.append(response))
+            # Playwright needs a Python function here, not a bound built-in method.
+            def record(response, store=responses):
+                store.append(response)
+
+            page.on("response", record)
             page.goto(base + page_path, wait_until="load")
             page.wait_for_load_state("networkidle")
             sizes = {}
