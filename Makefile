@@ -13,7 +13,7 @@ BUILDDIR ?= docs/_build
 BUILD := $(BIN)/python scripts/build.py --builddir $(BUILDDIR)
 ENSURE := scripts/ensure-system-packages
 
-.PHONY: help handbook html pdf epub live check test linkcheck new-article review-report benchmark benchmark-check requirements clean
+.PHONY: help handbook html pdf epub live check test linkcheck new-article review-report benchmark benchmark-check lighthouse requirements clean
 
 help: ## List the targets
 	@echo "The Psychotherapy Handbook. Usage: make TARGET"
@@ -57,6 +57,10 @@ benchmark: $(VENV)/.installed ## Time builds, weigh pages, grow the handbook 10x
 benchmark-check: $(VENV)/.installed ## Fail if a speed or page-weight budget is exceeded
 	@$(ENSURE) tex chromium
 	$(BIN)/python benchmarks/run.py --check --scales=
+
+lighthouse: html ## Lighthouse scores (phone) for four page types; needs Node.js and npm
+	@$(ENSURE) chromium node
+	$(BIN)/python benchmarks/lighthouse.py
 
 review-report: $(VENV)/.installed ## List every page's review dates, soonest due first
 	$(BIN)/python scripts/review_report.py

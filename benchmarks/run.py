@@ -96,6 +96,11 @@ def build_times(runs: int, scratch: Path) -> dict[str, float]:
     def clean():
         shutil.rmtree(builddir, ignore_errors=True)
 
+    def clean_builder(builder):
+        # The builder's work folder and its doctrees: a build from nothing.
+        shutil.rmtree(builddir / "work" / builder, ignore_errors=True)
+        shutil.rmtree(builddir / "doctrees" / builder, ignore_errors=True)
+
     times = {
         "clean HTML build": median_of(runs, clean, lambda: run_build("html", source, builddir)),
         "no-change rebuild": median_of(runs, lambda: None,
@@ -104,12 +109,10 @@ def build_times(runs: int, scratch: Path) -> dict[str, float]:
             runs, lambda: touch_article(source), lambda: sphinx_only(source, builddir)),
         "rebuild after editing one article (make html, with publish)": median_of(
             runs, lambda: touch_article(source), lambda: run_build("html", source, builddir)),
-        "clean PDF build": median_of(runs, lambda: shutil.rmtree(
-            builddir / "work" / "latex", ignore_errors=True),
-            lambda: run_build("pdf", source, builddir)),
-        "clean EPUB build": median_of(runs, lambda: shutil.rmtree(
-            builddir / "work" / "epub", ignore_errors=True),
-            lambda: run_build("epub", source, builddir)),
+        "clean PDF build": median_of(runs, lambda: clean_builder("latex"),
+                                     lambda: run_build("pdf", source, builddir)),
+        "clean EPUB build": median_of(runs, lambda: clean_builder("epub"),
+                                      lambda: run_build("epub", source, builddir)),
     }
     return times
 

@@ -218,6 +218,12 @@ latex_elements = {
     # One-sided, chapters start on any page: no blank pages between chapters.
     "extraclassoptions": "openany,oneside",
     "printindex": "",
+    # The home page's text opens the book as its introduction, after the contents.
+    "tableofcontents": r"""\sphinxtableofcontents
+\chapter*{Introduction}
+\addcontentsline{toc}{chapter}{Introduction}
+\markboth{Introduction}{}
+""",
     "preamble": rf"""
 \hypersetup{{
   pdftitle={{{HANDBOOK_TITLE}}},

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.errors import ConfigError
 from sphinx.util.docutils import SphinxDirective
@@ -108,6 +109,12 @@ class UrgentHelpCard(SphinxDirective):
         self.env.note_dependency(str(DATA_FILE))
         data = load()
         card = nodes.container(classes=["urgent-help-card"])
+        # A label for screen readers, announcing what the card holds before its
+        # coloured headings; sighted readers see the page title above it.
+        label = addnodes.only(expr="html")
+        label += nodes.paragraph(text="Urgent help: who to call, from most to least urgent",
+                                 classes=["visually-hidden"])
+        card += label
         for tier in data.tiers:
             box = nodes.container(classes=["urgent-help-tier", f"urgent-help-{tier.id}"])
             box += nodes.rubric(text=tier.heading, classes=["urgent-help-heading"])
