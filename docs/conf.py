@@ -75,6 +75,7 @@ extensions = [
     "cited_in",
     "page_meta",
     "html_accessibility",
+    "lean_pages",
     "latex_references",
     # Third-party
     "myst_parser",

@@ -48,10 +48,22 @@ def mend(html: str) -> str:
     return html
 
 
+def note_written_page(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    # Only the pages this build writes need mending; an incremental build that
+    # re-read every page of a large handbook would undo the point of being
+    # incremental.
+    if app.builder.name == "html":
+        app.builder.handbook_written_pages = getattr(app.builder, "handbook_written_pages", set())
+        app.builder.handbook_written_pages.add(app.builder.get_outfilename(pagename))
+
+
 def mend_written_pages(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.name != "html":
         return
-    for path in Path(app.outdir).rglob("*.html"):
+    for filename in getattr(app.builder, "handbook_written_pages", ()):
+        path = Path(filename)
+        if not path.exists():
+            continue
         text = path.read_text(encoding="utf-8")
         mended = mend(text)
         if mended != text:
@@ -59,5 +71,6 @@ def mend_written_pages(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    app.connect("html-page-context", note_written_page)
     app.connect("build-finished", mend_written_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
