@@ -67,9 +67,11 @@ def main(argv: list[str]) -> int:
     if not (site / "index.html").exists():
         raise SystemExit(f"{site} has no built site: run `make html` first")
     binary = lighthouse_binary()
-    print(f"Lighthouse ({LIGHTHOUSE}), phone profile, Debian Chromium, site served on 127.0.0.1")
+    print(f"Lighthouse ({LIGHTHOUSE}), phone profile, Debian Chromium, "
+          "site served gzip-compressed on 127.0.0.1")
     print(f"  {'page':12} " + " ".join(f"{c:>15}" for c in CATEGORIES))
-    with serve(site) as base:
+    # Compressed, as GitHub Pages and Read the Docs send it.
+    with serve(site, compress=True) as base:
         for name, path in PAGES.items():
             result = scores(binary, base + path)
             print(f"  {name:12} " + " ".join(f"{result[c]:15d}" for c in CATEGORIES))

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import http.server
+import io
 import os
 import re
 import shutil
@@ -40,12 +42,13 @@ def axe_script() -> str:
 
 
 @contextlib.contextmanager
-def serve(folder: Path, prefix: str = "handbook"):
+def serve(folder: Path, prefix: str = "handbook", compress: bool = False):
     """Serve a site on 127.0.0.1 at a free port, under /PREFIX/ as when published
-    (the 404 page links to its assets by absolute path); yield its base address."""
+    (the 404 page links to its assets by absolute path); yield its base address.
+    With COMPRESS, text is sent gzip-compressed, as static hosts send it."""
     root = Path(tempfile.mkdtemp())
     (root / prefix).symlink_to(folder.resolve(), target_is_directory=True)
-    handler = functools.partial(QuietHandler, directory=str(root))
+    handler = functools.partial(GzipHandler if compress else QuietHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -60,6 +63,25 @@ def serve(folder: Path, prefix: str = "handbook"):
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass
+
+
+class GzipHandler(QuietHandler):
+    """Sends HTML, CSS, JavaScript and SVG gzip-compressed when the browser accepts it."""
+
+    COMPRESSIBLE = (".html", ".css", ".js", ".svg", ".xml", ".json")
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if (not path.is_file() or not path.name.endswith(self.COMPRESSIBLE)
+                or "gzip" not in self.headers.get("Accept-Encoding", "")):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
 
 @dataclass
