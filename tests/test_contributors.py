@@ -44,6 +44,21 @@ def test_scaffolded_article_builds_and_appears_everywhere(tmp_path):
     assert "Grief and depression" in outline
 
 
+@pytest.mark.build
+def test_new_article_joins_the_index_in_an_incremental_build(tmp_path):
+    """The contributor's loop: a site already built, then a new article."""
+    docs = copy_docs(tmp_path)
+    builddir = tmp_path / "build"
+    assert build("html", builddir, source=docs).returncode == 0
+    made = new_article(docs, "sleep-and-mood", "Sleep and mood",
+                       "--summary", "How sleep and low mood affect each other.")
+    assert made.returncode == 0, made.stderr
+    site = build("html", builddir, source=docs)
+    assert site.returncode == 0, site.output
+    index = main_content(soup(site.html / "articles" / "index.html")).get_text(" ", strip=True)
+    assert "Sleep and mood" in index and "How sleep and low mood affect each other." in index
+
+
 @pytest.mark.parametrize("slug", ["Grief", "grief_and_depression", "grief--depression", ""])
 def test_new_article_refuses_a_bad_slug(tmp_path, slug):
     made = new_article(tmp_path, slug, "A title")

@@ -29,7 +29,34 @@ class ArticleListDirective(SphinxDirective):
         folder = self.env.doc2path(self.env.docname).parent
         for path in folder.glob("*.md"):
             self.env.note_dependency(str(path))
+        list_pages(self.env).add(self.env.docname)
         return [node]
+
+
+def list_pages(env) -> set[str]:
+    if not hasattr(env, "handbook_article_list_pages"):
+        env.handbook_article_list_pages = set()
+    return env.handbook_article_list_pages
+
+
+def reread_lists_on_new_articles(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """An article added or removed, or the home page's toctree edited, changes the
+    list even though no file the list page depends on changed."""
+    touched = set(added) | set(removed) | ({app.config.root_doc} & set(changed))
+    if not touched:
+        return []
+    return sorted(page for page in list_pages(env)
+                  if page not in removed
+                  and (app.config.root_doc in touched
+                       or any(d.startswith(page.rpartition("/")[0] + "/") for d in touched)))
+
+
+def forget_page(app: Sphinx, env, docname: str) -> None:
+    list_pages(env).discard(docname)
+
+
+def merge_pages(app: Sphinx, env, docnames, other) -> None:
+    list_pages(env).update(list_pages(other) & set(docnames))
 
 
 class FillArticleLists(SphinxPostTransform):
@@ -60,4 +87,8 @@ def setup(app: Sphinx) -> dict:
     app.add_node(article_list)
     app.add_directive("article-list", ArticleListDirective)
     app.add_post_transform(FillArticleLists)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
+    app.connect("env-get-outdated", reread_lists_on_new_articles)
+    app.connect("env-purge-doc", forget_page)
+    app.connect("env-merge-info", merge_pages)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1",
+            "env_version": 1}

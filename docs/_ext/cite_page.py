@@ -15,8 +15,10 @@ from sphinx.application import Sphinx
 def citation_texts(title: str, url: str, review, config) -> tuple[str, str]:
     handbook = config.project
     year = review.last_reviewed.year
-    apa = (f"{config.author}. ({year}). {title} In {handbook} (version {config.release}). "
-           f"{url}")
+    # APA ends the title with a full stop, unless it ends with its own mark.
+    title_end = "" if title.endswith(("?", "!", ".")) else "."
+    apa = (f"{config.author}. ({year}). {title}{title_end} In {handbook} "
+           f"(version {config.release}). {url}")
     key = "handbook-" + url.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html")
     bibtex = "\n".join([
         f"@misc{{{key},",
