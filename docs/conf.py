@@ -15,7 +15,7 @@ DOCS = Path(__file__).resolve().parent
 sys.path.insert(0, str(DOCS / "_ext"))
 
 # -- The handbook: the one place that names it ---------------------------------
-# The Makefile, the templates and the tests read these values (the Makefile and
+# The build script, the templates and the tests read these values (the script and
 # tests through ``python docs/conf.py --print NAME``), so a rename happens here.
 
 HANDBOOK_TITLE = "The Psychotherapy Handbook"
@@ -33,6 +33,7 @@ HANDBOOK_KEYWORDS = (
 # The site's folder for the PDF and EPUB (scripts/build.py puts them there).
 DOWNLOADS_DIR = "downloads"
 CONTENT_LICENCE = "Creative Commons Attribution-ShareAlike 4.0 International (CC BY-SA 4.0)"
+CODE_LICENCE = "MIT"
 # Where contributors edit the sources and readers report problems.
 REPOSITORY_URL = "https://github.com/psychotherapy-handbook/handbook"
 REPOSITORY_BRANCH = "main"
@@ -41,9 +42,8 @@ SITE_URL = "https://psychotherapy-handbook.github.io/handbook/"
 
 project = HANDBOOK_TITLE
 author = HANDBOOK_AUTHOR
-CODE_LICENCE = "MIT"
 # furo prints this in every page's footer, after "Copyright ©".
-copyright = (f"2026, {HANDBOOK_AUTHOR}. Text: CC BY-SA 4.0. Code: {CODE_LICENCE}")
+copyright = f"2026, {HANDBOOK_AUTHOR}. Text: CC BY-SA 4.0. Code: {CODE_LICENCE}"
 release = version = "2026.11"
 
 # The build date printed on the title page.  SOURCE_DATE_EPOCH makes it
@@ -86,6 +86,9 @@ extensions = [
     "sphinx_last_updated_by_git",
 ]
 
+# -- Page metadata (page_meta) -------------------------------------------------------
+handbook_subtitle = HANDBOOK_SUBTITLE
+
 # -- MyST ------------------------------------------------------------------------
 # colon_fence matters: without it ":::{note}" silently renders as plain text.
 
@@ -116,20 +119,33 @@ bibtex_reference_style = "author_year_round"
 # APA-like entries with author-year labels, from docs/_ext/bib_style.py.
 bibtex_default_style = "handbook"
 # Each article and FAQ page lists the works it cites, so a work cited on two
-# pages appears in two lists.  Citations link to the list on their own page
-# (sphinxcontrib-bibtex 2.6+), and 2.7 reports a work listed twice on the SAME
-# page separately (bibtex.duplicate_local_citation, still an error here).  The
+# pages appears in two lists.  Since sphinxcontrib-bibtex 2.7.0 a citation links
+# to the list on its own page, and a work listed twice on the SAME page is
+# reported apart (bibtex.duplicate_local_citation, still an error here).  The
 # cross-page case is by design, as upstream advises for per-page lists:
 # https://github.com/mcmtroffaes/sphinxcontrib-bibtex/issues/385 (PR #387).
 suppress_warnings = ["bibtex.duplicate_citation"]
-
-# -- Page metadata (page_meta) -------------------------------------------------------
-handbook_subtitle = HANDBOOK_SUBTITLE
 
 # -- Copy button (sphinx-copybutton) ----------------------------------------------
 # Leave shell prompts out of what the reader copies.
 copybutton_prompt_text = r"\$ "
 copybutton_prompt_is_regexp = True
+
+# -- 404 page (sphinx-notfound-page) ------------------------------------------------
+# The 404 page links to the site with absolute paths, so it works at any depth.
+notfound_urls_prefix = "/" + SITE_URL.split("/", 3)[3]
+notfound_context = {
+    "title": "Page not found",
+    "body": (
+        "<h1>Page not found</h1>"
+        "<p>The page you asked for is not here. It may have moved.</p>"
+        f'<p>Go to the <a href="{SITE_URL}">home page</a> or use the search box.</p>'
+    ),
+}
+
+# -- Sitemap (sphinx-sitemap) ---------------------------------------------------------
+sitemap_url_scheme = "{link}"
+sitemap_excludes = ["search.html", "genindex.html", "404.html"]
 
 # -- HTML output (furo) ------------------------------------------------------------
 
@@ -184,22 +200,6 @@ linkcheck_ignore = [
     r"^mailto:",
 ]
 linkcheck_timeout = 30
-
-# -- 404 page (sphinx-notfound-page) ------------------------------------------------
-# The 404 page links to the site with absolute paths, so it works at any depth.
-notfound_urls_prefix = "/" + SITE_URL.split("/", 3)[3]
-notfound_context = {
-    "title": "Page not found",
-    "body": (
-        "<h1>Page not found</h1>"
-        "<p>The page you asked for is not here. It may have moved.</p>"
-        f'<p>Go to the <a href="{SITE_URL}">home page</a> or use the search box.</p>'
-    ),
-}
-
-# -- Sitemap (sphinx-sitemap) ---------------------------------------------------------
-sitemap_url_scheme = "{link}"
-sitemap_excludes = ["search.html", "genindex.html", "404.html"]
 
 # -- LaTeX output (PDF through xelatex) ---------------------------------------------
 
@@ -292,7 +292,6 @@ epub_copyright = copyright
 epub_show_urls = "footnote"
 # Sphinx keeps .buildinfo.bak in the output folder after a configuration change.
 epub_exclude_files = ["search.html", ".buildinfo", ".buildinfo.bak"]
-
 
 if __name__ == "__main__":
     # ``python docs/conf.py --print HANDBOOK_FILENAME`` lets the Makefile and the
