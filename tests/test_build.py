@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 
 import pytest
-from conftest import DOCS, build, copy_docs, source_pages
+from conftest import DOCS, ROOT, build, copy_docs, source_pages
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.build
@@ -101,3 +103,25 @@ def test_failed_build_removes_the_previous_site(tmp_path):
     bad = build("html", tmp_path / "build", source=docs)
     assert bad.returncode != 0
     assert not (tmp_path / "build" / "html").exists(), "a stale site was left in place"
+
+
+# -- System packages ------------------------------------------------------------------
+
+
+def test_missing_system_packages_give_the_exact_commands(tmp_path):
+    """Where the script cannot install (no apt-get here), it says what to run."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("bash", "id", "grep", "sed", "printf", "cat"):
+        found = shutil.which(tool)
+        if found:
+            (bin_dir / tool).symlink_to(found)
+    result = subprocess.run(
+        [str(bin_dir / "bash"), str(ROOT / "scripts" / "ensure-system-packages"), "tex",
+         "chromium"], capture_output=True, text=True, env={"PATH": str(bin_dir)})
+    assert result.returncode == 1, result.stdout + result.stderr
+    message = result.stderr
+    assert "sudo apt-get update && sudo apt-get install latexmk texlive-xetex" in message
+    assert "chromium" in message.split("Debian/Ubuntu:")[1].splitlines()[0]
+    assert "Fedora:" in message and "sudo dnf install" in message
+    assert "macOS:" in message and "brew install" in message
