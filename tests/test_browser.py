@@ -119,3 +119,13 @@ def test_script_from_another_host_is_caught(chromium, broken_site):
                          run_axe=False).problems(base)
     assert any(p.startswith("glossary.html") and "another host" in p and "cdn.example.com" in p
                for p in problems), problems
+
+
+@pytest.mark.parametrize("page", ["index.html", "articles/therapeutic-alliance.html"])
+def test_no_sideways_scrolling_on_a_phone(chromium, served, page):
+    context = chromium.new_context(viewport=VIEWPORTS["phone"])
+    tab = context.new_page()
+    tab.goto(served + page)
+    widths = tab.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    context.close()
+    assert widths[0] <= widths[1], f"{page} is {widths[0]} px wide on a {widths[1]} px screen"
