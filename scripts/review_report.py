@@ -15,7 +15,14 @@ import yaml
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 sys.path.insert(0, str(DOCS / "_ext"))
-from page_review import FrontMatterError, needs_review, parse_review, review_today  # noqa: E402
+from page_review import (  # noqa: E402
+    REVIEW_EXEMPT,
+    REVIEW_PAGES,
+    FrontMatterError,
+    needs_review,
+    parse_review,
+    review_today,
+)
 
 
 def front_matter(path: Path) -> dict:
@@ -30,8 +37,7 @@ def main() -> int:
     rows, problems = [], []
     for path in sorted(DOCS.rglob("*.md")):
         docname = str(path.relative_to(DOCS).with_suffix(""))
-        if docname.startswith("_") or not needs_review(docname, ["articles/*", "faq/*"],
-                                                       ["articles/index"]):
+        if docname.startswith("_") or not needs_review(docname, REVIEW_PAGES, REVIEW_EXEMPT):
             continue
         try:
             review = parse_review(front_matter(path))

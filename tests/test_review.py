@@ -106,6 +106,21 @@ def test_summary_is_the_meta_description(html_dir):
 
 
 @pytest.mark.build
+def test_due_notice_appears_in_an_incremental_build_when_the_date_passes(tmp_path):
+    """No file changes, only the calendar: the next build must still show the notice."""
+    docs = copy_docs(tmp_path)
+    builddir = tmp_path / "build"
+    assert build("html", builddir, source=docs).returncode == 0
+    env = dict(os.environ, HANDBOOK_REVIEW_DATE="2030-01-01")
+    result = subprocess.run(
+        [sys.executable, str(BUILD_SCRIPT), "html", "--source", str(docs),
+         "--builddir", str(builddir)], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = soup(builddir / "html" / "articles" / "therapeutic-alliance.html")
+    assert page.find(class_="review-due") is not None
+
+
+@pytest.mark.build
 def test_pages_past_review_date_show_the_due_notice(tmp_path):
     docs = copy_docs(tmp_path)
     env = dict(os.environ, HANDBOOK_REVIEW_DATE="2030-01-01")

@@ -35,6 +35,10 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 REQUIRED_FIELDS = ("summary", "last_reviewed", "next_review", "review_status")
+# Pages that must carry review fields (defaults of the review_pages and
+# review_exempt config values; scripts/review_report.py uses the same).
+REVIEW_PAGES = ["articles/*", "faq/*"]
+REVIEW_EXEMPT = ["articles/index"]
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -138,32 +142,46 @@ def check_and_show_review(app: Sphinx, doctree: nodes.document) -> None:
                        location=(docname, field_line(source, error.field)),
                        type="handbook", subtype="front_matter")
         return
-    env.handbook_reviews = getattr(env, "handbook_reviews", {})
-    env.handbook_reviews[docname] = review
     title = next(iter(doctree.findall(nodes.title)), None)
     if title is None:
         return
+    due = review.is_due(review_today(config.review_today))
+    shown_reviews(env)[docname] = (review.next_review, due)
     section = title.parent
-    section.insert(section.index(title) + 1,
-                   review_block(review, review.is_due(review_today(config.review_today))))
+    section.insert(section.index(title) + 1, review_block(review, due))
+
+
+def shown_reviews(env) -> dict:
+    """For each page, its next review date and whether its notice says "due"."""
+    if not hasattr(env, "handbook_shown_reviews"):
+        env.handbook_shown_reviews = {}
+    return env.handbook_shown_reviews
+
+
+def reread_pages_that_fell_due(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """The calendar moves without any file changing: re-read the pages whose
+    notice would now read differently, so an incremental build stays right."""
+    today = review_today(app.config.review_today)
+    return sorted(docname for docname, (next_review, due) in shown_reviews(env).items()
+                  if docname not in removed and (today >= next_review) != due)
 
 
 def forget_review(app: Sphinx, env, docname: str) -> None:
-    getattr(env, "handbook_reviews", {}).pop(docname, None)
+    shown_reviews(env).pop(docname, None)
 
 
 def merge_reviews(app: Sphinx, env, docnames, other) -> None:
-    env.handbook_reviews = getattr(env, "handbook_reviews", {})
-    env.handbook_reviews.update(
-        {d: r for d, r in getattr(other, "handbook_reviews", {}).items() if d in docnames})
+    shown_reviews(env).update(
+        {d: r for d, r in shown_reviews(other).items() if d in docnames})
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_config_value("review_pages", ["articles/*", "faq/*"], "env")
-    app.add_config_value("review_exempt", ["articles/index"], "env")
+    app.add_config_value("review_pages", REVIEW_PAGES, "env")
+    app.add_config_value("review_exempt", REVIEW_EXEMPT, "env")
     app.add_config_value("review_today", None, "env", types=(str, type(None)))
     app.connect("doctree-read", check_and_show_review)
+    app.connect("env-get-outdated", reread_pages_that_fell_due)
     app.connect("env-purge-doc", forget_review)
     app.connect("env-merge-info", merge_reviews)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1",
-            "env_version": 1}
+            "env_version": 2}
