@@ -47,8 +47,8 @@ check: $(VENV)/.installed ## Fast checks of the sources (pre-commit hooks, reada
 linkcheck: $(VENV)/.installed ## Check links to other websites (needs the internet; CI runs it weekly)
 	$(BUILD) linkcheck
 
-new-article: $(VENV)/.installed ## Start an article: make new-article SLUG=grief-and-depression TITLE="Grief and depression"
-	$(BIN)/python scripts/new_article.py "$(SLUG)" "$(TITLE)"
+new-article: $(VENV)/.installed ## Start an article: make new-article SLUG=grief-and-depression TITLE="Grief and depression" [SUMMARY="..."]
+	$(BIN)/python scripts/new_article.py "$(SLUG)" "$(TITLE)" $(if $(SUMMARY),--summary "$(SUMMARY)")
 
 benchmark: $(VENV)/.installed ## Time builds, weigh pages, grow the handbook 10x and 100x (prints tables)
 	@$(ENSURE) tex poppler chromium

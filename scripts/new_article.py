@@ -1,7 +1,7 @@
 """Start a new article from the page template.
 
 Usage: python scripts/new_article.py SLUG "TITLE" [--summary "..."] [--docs DIR]
-(or: make new-article SLUG=grief-and-depression TITLE="Grief and depression")
+(or: make new-article SLUG=grief-and-depression TITLE="Grief and depression" SUMMARY="...")
 
 Writes docs/articles/SLUG.md with its front matter filled in (reviewed today,
 next review in three years) and adds it to the home page's table of contents,
