@@ -179,9 +179,7 @@ def reader_costs(html_dir: Path) -> dict[str, dict]:
 def synthetic_handbook(destination: Path, factor: int) -> Path:
     """The real handbook with FACTOR times as many articles: copies of the real ones,
     each with its own label and title, the same citations and see-also links."""
-    source = destination / "docs"
-    shutil.copytree(handbook_build.ROOT / "docs", source,
-                    ignore=shutil.ignore_patterns("_build", "__pycache__"))
+    source = copy_docs(destination)
     index = source / "index.md"
     entries = []
     for article in sorted((source / "articles").glob("*.md")):
@@ -198,7 +196,7 @@ def synthetic_handbook(destination: Path, factor: int) -> Path:
     last = max(i for i, line in enumerate(lines) if line.startswith("articles/"))
     lines[last + 1:last + 1] = entries
     index.write_text("\n".join(lines) + "\n")
-    commit_all(destination)
+    commit_all(destination, "synthetic articles")
     return source
 
 

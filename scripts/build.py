@@ -34,18 +34,16 @@ SPHINX_OPTIONS = ["-n", "-W", "--keep-going"]
 # measures serial against parallel; set HANDBOOK_JOBS to override.
 DEFAULT_JOBS = "1"
 
-# Where the site links to the PDF and the EPUB (relative to the site's root).
-DOWNLOADS_DIR = "downloads"
 
 
 class BuildFailed(Exception):
     pass
 
 
-def handbook_filename(source: Path) -> str:
-    """HANDBOOK_FILENAME from conf.py, without importing Sphinx."""
+def conf_value(source: Path, name: str) -> str:
+    """A value from the block of conf.py that names the handbook, without importing Sphinx."""
     result = subprocess.run(
-        [sys.executable, str(source / "conf.py"), "--print", "HANDBOOK_FILENAME"],
+        [sys.executable, str(source / "conf.py"), "--print", name],
         check=True, capture_output=True, text=True,
     )
     return result.stdout.strip()
@@ -75,14 +73,15 @@ def publish_file(built: Path, published: Path) -> None:
     os.replace(partial, published)
 
 
-def publish_tree(built: Path, published: Path, extra_files: list[Path]) -> None:
+def publish_tree(built: Path, published: Path, extra_files: list[Path],
+                 downloads_dir: str) -> None:
     partial = published.with_name(published.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     # Sphinx leaves .buildinfo.bak after a configuration change, and an empty
     # _sources folder even with html_copy_source off: neither is for readers.
     shutil.copytree(built, partial, ignore=shutil.ignore_patterns(".buildinfo.bak", "_sources"))
     for extra in extra_files:
-        target = partial / DOWNLOADS_DIR / extra.name
+        target = partial / downloads_dir / extra.name
         target.parent.mkdir(exist_ok=True)
         shutil.copyfile(extra, target)
     old = published.with_name(published.name + ".old")
@@ -93,12 +92,20 @@ def publish_tree(built: Path, published: Path, extra_files: list[Path]) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def published_paths(builddir: Path, name: str) -> dict[str, Path]:
+    return {
+        "html": builddir / "html",
+        "pdf": builddir / "pdf" / f"{name}.pdf",
+        "epub": builddir / "epub" / f"{name}.epub",
+    }
+
+
 def build_html(source: Path, builddir: Path, name: str) -> Path:
-    published = builddir / "html"
-    downloads = [p for p in (builddir / "pdf" / f"{name}.pdf", builddir / "epub" / f"{name}.epub")
-                 if p.exists()]
-    publish_tree(sphinx("html", source, builddir), published, downloads)
-    return published
+    paths = published_paths(builddir, name)
+    downloads = [paths[kind] for kind in ("pdf", "epub") if paths[kind].exists()]
+    publish_tree(sphinx("html", source, builddir), paths["html"], downloads,
+                 conf_value(source, "DOWNLOADS_DIR"))
+    return paths["html"]
 
 
 def build_pdf(source: Path, builddir: Path, name: str) -> Path:
@@ -108,24 +115,16 @@ def build_pdf(source: Path, builddir: Path, name: str) -> Path:
     env = dict(os.environ, LATEXMKOPTS="-silent -halt-on-error",
                LATEXOPTS="-interaction=nonstopmode -halt-on-error")
     run(["make", "-C", str(latex_dir), "all-pdf"], env=env, stdout=subprocess.DEVNULL)
-    published = builddir / "pdf" / f"{name}.pdf"
+    published = published_paths(builddir, name)["pdf"]
     publish_file(latex_dir / f"{name}.pdf", published)
     return published
 
 
 def build_epub(source: Path, builddir: Path, name: str) -> Path:
     epub_dir = sphinx("epub", source, builddir)
-    published = builddir / "epub" / f"{name}.epub"
+    published = published_paths(builddir, name)["epub"]
     publish_file(epub_dir / f"{name}.epub", published)
     return published
-
-
-def published_paths(builddir: Path, name: str) -> dict[str, Path]:
-    return {
-        "html": builddir / "html",
-        "pdf": builddir / "pdf" / f"{name}.pdf",
-        "epub": builddir / "epub" / f"{name}.epub",
-    }
 
 
 def remove_published(path: Path) -> None:
@@ -142,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--builddir", type=Path, default=ROOT / "docs" / "_build")
     args = parser.parse_args(argv)
     source, builddir = args.source.resolve(), args.builddir.resolve()
-    name = handbook_filename(source)
+    name = conf_value(source, "HANDBOOK_FILENAME")
 
     if args.target == "linkcheck":
         # Links to other websites: nothing is published, the report is the result.

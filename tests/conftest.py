@@ -6,6 +6,7 @@ tests run Sphinx with exactly the options a contributor and CI use.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The handbook's own extensions, so tests can unit-test them, and its scripts.
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 sys.path.insert(0, str(ROOT / "scripts"))
+import build as build_script  # noqa: E402  (scripts/build.py)
 from sandbox import copy_docs  # noqa: E402, F401  (used by the tests through conftest)
 
 DOCS = ROOT / "docs"
@@ -33,29 +35,21 @@ class Build:
     def html(self) -> Path:
         return self.builddir / "html"
 
-    def published(self, suffix: str) -> Path:
-        name = handbook_filename()
-        return self.builddir / suffix / f"{name}.{suffix}"
+    def published(self, kind: str) -> Path:
+        return build_script.published_paths(self.builddir, conf_value("HANDBOOK_FILENAME"))[kind]
 
 
 def conf_value(name: str) -> str:
-    """A value from the first section of docs/conf.py, the one place that names the handbook."""
-    result = subprocess.run(
-        [sys.executable, str(DOCS / "conf.py"), "--print", name],
-        check=True, capture_output=True, text=True,
-    )
-    return result.stdout.strip()
+    """A value from the block of docs/conf.py that names the handbook."""
+    return build_script.conf_value(DOCS, name)
 
 
-def handbook_filename() -> str:
-    return conf_value("HANDBOOK_FILENAME")
-
-
-def build(target: str, builddir: Path, source: Path = DOCS) -> Build:
+def build(target: str, builddir: Path, source: Path = DOCS, **env: str) -> Build:
+    """Build through scripts/build.py; ENV adds variables (HANDBOOK_REVIEW_DATE=...)."""
     result = subprocess.run(
         [sys.executable, str(BUILD_SCRIPT), target, "--source", str(source),
          "--builddir", str(builddir)],
-        capture_output=True, text=True,
+        capture_output=True, text=True, env={**os.environ, **env},
     )
     return Build(result.returncode, result.stdout + result.stderr, builddir)
 
@@ -97,7 +91,9 @@ def source_pages() -> list[Path]:
 
 def html_pages(html_dir: Path) -> list[Path]:
     """Every page a reader can open (not the assets)."""
-    return sorted(p for p in html_dir.rglob("*.html") if "_static" not in p.parts)
+    from site_checks import site_pages
+
+    return [html_dir / page for page in site_pages(html_dir)]
 
 
 def soup(path: Path):

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docutils import nodes
+from page_review import british_date
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.errors import ConfigError
@@ -74,10 +75,6 @@ def load(path: Path = DATA_FILE) -> UrgentHelp:
     if not isinstance(last_checked, datetime.date):
         raise ConfigError(f"{path}: last_checked must be a date such as 2026-11-25.")
     return UrgentHelp(last_checked, tiers)
-
-
-def british_date(day: datetime.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def contact_paragraph(contact: Contact) -> nodes.paragraph:
