@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gzip
+import html.parser
 import http.server
 import io
 import os
@@ -196,4 +197,49 @@ def broken_link_problems(folder: Path) -> list[str]:
         problems.append(f"linkchecker failed: {result.stderr[-2000:]}")
     if result.returncode == 1 and not problems:
         problems.append(report[-3000:])
+    return problems
+
+
+class _LinksAndIds(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids: set[str] = set()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        for name in ("id", "name"):
+            if attributes.get(name):
+                self.ids.add(attributes[name])
+        if tag == "a" and attributes.get("href"):
+            self.hrefs.append(attributes["href"])
+
+
+def broken_anchor_problems(folder: Path, prefix: str = "handbook") -> list[str]:
+    """Every link with a #fragment inside the site points at an element that exists.
+
+    linkchecker's AnchorCheck reuses a page's cached result for later links to
+    the same page, so whether it notices a broken anchor depends on the order
+    it crawls in; this check reads every page and every link, every time.
+    """
+    parsed = {}
+    for page in site_pages(folder):
+        parser = _LinksAndIds()
+        parser.feed((folder / page).read_text(encoding="utf-8"))
+        parsed[page] = parser
+    problems = []
+    for page, parser in parsed.items():
+        for href in parser.hrefs:
+            url = urlparse(href)
+            if url.scheme or url.netloc or not url.fragment:
+                continue
+            if url.path.startswith(f"/{prefix}/"):  # the 404 page's absolute links
+                target = url.path.removeprefix(f"/{prefix}/")
+            elif url.path:
+                target = os.path.normpath(os.path.join(os.path.dirname(page), url.path))
+            else:
+                target = page
+            if target in parsed and url.fragment not in parsed[target].ids:
+                problems.append(f"{page}: link {href}: no element with id "
+                                f"'{url.fragment}' in {target}")
     return problems
