@@ -124,8 +124,18 @@ def add_page_context(app: Sphinx, pagename, templatename, context, doctree) -> N
         context["feedback_report_url"] = report_url(app.config, page_address, source_file)
 
 
+def reread_all_when_the_notice_changes(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Every page carries the notice, but no page's file changes when its wording
+    does: an incremental build must still rewrite them all."""
+    if getattr(env, "handbook_feedback_notice", None) == NOTICE:
+        return []
+    env.handbook_feedback_notice = NOTICE
+    return sorted(set(env.found_docs) - set(removed))
+
+
 def setup(app: Sphinx) -> dict:
     app.add_directive("feedback", FeedbackBlock)
     app.connect("config-inited", add_feedback_link)
     app.connect("html-page-context", add_page_context)
+    app.connect("env-get-outdated", reread_all_when_the_notice_changes)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
