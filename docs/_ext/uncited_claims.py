@@ -72,7 +72,7 @@ _WHO = (r"studies|trials|reviews|people|patients|participants|adults|children|"
 
 FIGURES = re.compile("|".join([
     r"\d(?:[\d,.]*\d)?\s?(?:%|per\s?cent\b)",                                 # 44%
-    rf"\b{_NUMBER}\s+in\s+(?:every\s+)?{_NOT_A_YEAR}{_NUMBER}\b",              # 1 in 20
+    rf"\b{_NOT_A_YEAR}{_NUMBER}\s+in\s+(?:every\s+)?{_NOT_A_YEAR}{_NUMBER}\b",  # 1 in 20
     rf"\b{_NUMBER}\s+out\s+of\s+(?:every\s+)?{_NUMBER}\b",                     # 3 out of 4
     # 295 studies, 14,587 people, 23 randomised trials ("one of the services" is no count)
     rf"\b{_NUMBER}(?:\s+(?:thousand|million))?\s+(?:(?!of\b|the\b)[\w-]+\s+){{0,2}}(?:{_WHO})\b",
