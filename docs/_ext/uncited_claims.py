@@ -104,7 +104,7 @@ MARK = "\ue001"           # stands for an {uncited} marker
 TOKENS = re.compile(f"[{CITE}{MARK}]")
 # A sentence ends at . ! or ? followed by space; a citation or marker written
 # just after the full stop still belongs to the sentence it follows.
-_TRAILING = re.compile(rf"([.!?][\"”’)]*)(\s*)((?:[{CITE}{MARK}]\s*)+)")
+_TRAILING = re.compile(rf"([.!?][\"”’)]*)((?:\s*[{CITE}{MARK}])+)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+")
 
 
@@ -155,7 +155,7 @@ def paragraph_text(paragraph: nodes.Element) -> tuple[str, list[str]]:
 
 def sentences(text: str) -> list[tuple[int, str]]:
     """Split TEXT into (offset in lines, sentence) pairs."""
-    text = _TRAILING.sub(r"\3\1\2", text)
+    text = _TRAILING.sub(r"\2\1", text)
     found, start = [], 0
     for match in [*_SENTENCE_END.finditer(text), None]:
         end = match.start() if match else len(text)
