@@ -26,14 +26,17 @@ no figure.  So the glossary can define "meta-analysis" and "randomised
 controlled trial" without citations, while "A meta-analysis of 34 studies
 found ..." needs one.  Write a definition in the present tense about what the
 thing is or does; a definition that needs a figure or a finding needs a
-citation too.  Code (inline or in blocks) is not prose and is not checked.
+citation too.  Every paragraph is checked, wherever it sits (lists, tables,
+admonitions, ``{only}`` blocks); headings are not, and code (inline or in
+blocks) is not prose.
 
 The exception
 -------------
 When a sentence matches the rule but honestly needs no citation, mark it with
-the ``uncited`` role, giving the reason, anywhere in the sentence::
+the ``uncited`` role, giving the reason, anywhere in the sentence (made-up
+numbers that explain an idea are the usual case)::
 
-    Most services ask you to fill in a short form.{uncited}`describes practice, not a finding`
+    If 50 in 100 improve with it and 30 in 100 without, it helped 20 more.{uncited}`made-up figures`
 
 The marker renders nothing; a reviewer sees it in the pull request, and
 ``git grep '{uncited}'`` finds them all.  Every build lists every exception
