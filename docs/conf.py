@@ -78,6 +78,7 @@ extensions = [
     "html_accessibility",
     "lean_pages",
     "latex_references",
+    "uncited_claims",
     # Third-party
     "myst_parser",
     "sphinxcontrib.bibtex",

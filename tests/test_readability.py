@@ -25,3 +25,17 @@ def test_prose_leaves_out_citations_headings_and_code():
         "---\nsummary: x\n---\n# Heading words\n\nA claim {cite:p}`abc2020`.\n\n"
         "```python\ncode here\n```\n\nSee {term}`the bond <therapeutic alliance>`.\n")
     assert text.split() == ["A", "claim.", "See", "the", "bond."]
+
+
+@pytest.mark.parametrize("page, target", [
+    ("articles/can-psychotherapy-help-with-depression", 10), ("articles/therapeutic-alliance", 10),
+    ("faq/index", 9), ("urgent-help", 9), ("finding-a-therapist", 9)])
+def test_targets_are_the_ones_the_handbook_promises(page, target):
+    # Articles at most SMOG 10; pages met in distress at most 9 (issue 12).
+    assert readability.target_for(page) == target
+
+
+def test_bare_links_count_as_the_title_a_reader_sees():
+    text = readability.prose("See {ref}`faq-crisis` and {doc}`therapeutic-alliance`.\n",
+                             "articles/what-is-psychotherapy")
+    assert text == "See What should I do in a crisis? and The therapeutic alliance."

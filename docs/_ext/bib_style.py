@@ -205,6 +205,17 @@ class HandbookStyle(BaseStyle):
             self.doi_or_url(),
         ]
 
+    def get_misc_template(self, e):
+        # Guidance and web pages: "Samaritans. (2020). *Title* (6th ed.). Publisher."
+        edition = optional[" (", field("edition", apply_func=ordinal_edition), " ed.)"]
+        return toplevel[
+            self.head(),
+            sentence[join[tag("em")[field("title")], edition]],
+            optional[sentence[field("howpublished")]],
+            self.doi_or_url(),
+        ]
+
+
 
 def ordinal_edition(text):
     value = str(text)
