@@ -243,3 +243,98 @@ def broken_anchor_problems(folder: Path, prefix: str = "handbook") -> list[str]:
                 problems.append(f"{page}: link {href}: no element with id "
                                 f"'{url.fragment}' in {target}")
     return problems
+
+
+# -- Keyboard and layout, as a reader in a browser meets them -------------------------
+
+# For each element that has focus: where it is, whether a reader can see it, and
+# how its focus indicator contrasts with what is behind it.  Runs in the page.
+FOCUS_STOP_JS = """
+() => {
+  const element = document.activeElement;
+  if (!element || element === document.body) return null;
+  const parse = (colour) => {
+    const parts = colour.match(/[\\d.]+/g).map(Number);
+    return parts.length === 3 ? [...parts, 1] : parts;
+  };
+  const luminance = ([r, g, b]) => {
+    const channel = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  };
+  const contrast = (a, b) => {
+    const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05);
+  };
+  // What is painted behind the outline: the nearest opaque background around
+  // the element (the outline is drawn outside it), over the page's own.
+  const behind = () => {
+    for (let node = element.parentElement; node; node = node.parentElement) {
+      const colour = parse(getComputedStyle(node).backgroundColor);
+      if (colour[3] > 0.5) return colour;
+    }
+    return parse(getComputedStyle(document.body).backgroundColor);
+  };
+  const style = getComputedStyle(element);
+  const rect = element.getBoundingClientRect();
+  // Is the element covered by something else (a sticky header, the "Back to
+  // top" pill)?  Tested at the centre of its first box: a link that wraps has
+  // two, and the centre of both together can fall on another link.
+  const box = element.getClientRects()[0] || rect;
+  const x = Math.min(Math.max(box.left + box.width / 2, 0), innerWidth - 1);
+  const y = Math.min(Math.max(box.top + box.height / 2, 0), innerHeight - 1);
+  const top = document.elementFromPoint(x, y);
+  const covered = !!top && top !== element && !element.contains(top) && !top.contains(element)
+    ? (top.className && top.className.baseVal === undefined ? top.className : top.tagName) : "";
+  const outline = parse(style.outlineColor);
+  const indicator = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2
+    ? contrast(outline, behind()) : 0;
+  const name = (element.getAttribute("aria-label") || element.textContent || element.value
+                || element.getAttribute("placeholder") || "").trim().replace(/\\s+/g, " ");
+  return {
+    tag: element.tagName.toLowerCase(),
+    name: name.slice(0, 60),
+    width: rect.width, height: rect.height,
+    inViewport: rect.bottom > 0 && rect.top < innerHeight && rect.right > 0 && rect.left < innerWidth,
+    covered,
+    hidden: !!element.closest("[inert], [aria-hidden=true]") || style.visibility !== "visible",
+    indicatorContrast: Math.round(indicator * 100) / 100,
+    key: element.tagName + "|" + (element.id || "") + "|" + name.slice(0, 40) + "|"
+         + Math.round(rect.left + scrollX) + "," + Math.round(rect.top + scrollY),
+  };
+}
+"""
+
+
+def tab_stops(page, limit: int = 400) -> list[dict]:
+    """Press Tab from the top of the page until focus comes round again; return
+    what each stop looked like.  The page should be opened with reduced motion,
+    so that scrolling to a stop is instant."""
+    page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+    stops, seen = [], set()
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(FOCUS_STOP_JS)
+        if stop is None or stop["key"] in seen:
+            break
+        seen.add(stop["key"])
+        stops.append(stop)
+    return stops
+
+
+def tab_stop_problems(label: str, stops: list[dict]) -> list[str]:
+    """Each tab stop a sighted keyboard user cannot see, or cannot see focused."""
+    problems = []
+    for number, stop in enumerate(stops, 1):
+        where = f"{label}: stop {number} <{stop['tag']}> {stop['name']!r}"
+        if stop["hidden"]:
+            problems.append(f"{where} is inside something hidden (a closed drawer?)")
+        elif stop["width"] < 1 or stop["height"] < 1:
+            problems.append(f"{where} has no size")
+        elif not stop["inViewport"]:
+            problems.append(f"{where} is off screen")
+        elif stop["covered"]:
+            problems.append(f"{where} is covered by {stop['covered']}")
+        elif stop["indicatorContrast"] < 3:
+            problems.append(f"{where}: focus outline contrast {stop['indicatorContrast']}:1 "
+                            "with what is behind it (needs 3:1)")
+    return problems
