@@ -36,8 +36,9 @@ def citation_texts(title: str, url: str, review, config) -> tuple[str, str]:
 
 
 def captioned_block(caption: str, text: str, language: str, css_class: str) -> nodes.container:
-    """A code block with a caption, as the ``code-block`` directive's ``:caption:`` makes."""
-    wrapper = nodes.container("", literal_block=True,
+    """A code block with a caption, as the ``code-block`` directive's ``:caption:`` makes.
+    The caption's "¶" link needs an id to point at: the block's class."""
+    wrapper = nodes.container("", literal_block=True, ids=[css_class],
                               classes=["literal-block-wrapper", "cite-page-block"])
     wrapper += nodes.caption(caption, caption)
     wrapper += nodes.literal_block(text, text, language=language, classes=[css_class])
