@@ -7,6 +7,7 @@ the fault tests can assert a broken copy of the site is caught.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import functools
 import gzip
@@ -258,7 +259,10 @@ FOCUS_STOP_JS = """
     return parts.length === 3 ? [...parts, 1] : parts;
   };
   const luminance = ([r, g, b]) => {
-    const channel = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+    const channel = (c) => {
+      c /= 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    };
     return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
   };
   const contrast = (a, b) => {
@@ -294,22 +298,34 @@ FOCUS_STOP_JS = """
     tag: element.tagName.toLowerCase(),
     name: name.slice(0, 60),
     width: rect.width, height: rect.height,
-    inViewport: rect.bottom > 0 && rect.top < innerHeight && rect.right > 0 && rect.left < innerWidth,
+    inViewport: rect.bottom > 0 && rect.top < innerHeight
+                && rect.right > 0 && rect.left < innerWidth,
     covered,
     hidden: !!element.closest("[inert], [aria-hidden=true]") || style.visibility !== "visible",
     indicatorContrast: Math.round(indicator * 100) / 100,
     key: element.tagName + "|" + (element.id || "") + "|" + name.slice(0, 40) + "|"
          + Math.round(rect.left + scrollX) + "," + Math.round(rect.top + scrollY),
+    // Elements styled alike: the same tag and classes in the same surroundings.
+    kind: [element, element.parentElement].map(e => e.tagName + "." + e.className).join(" < ")
+          + " in " + (element.closest("header, nav, aside, article, footer, .announcement")
+                      || document.body).className,
   };
 }
 """
 
 
-def tab_stops(page, limit: int = 400) -> list[dict]:
+def tab_stops(page, limit: int = 400, blank=None, measured_kinds: set | None = None
+              ) -> list[dict]:
     """Press Tab from the top of the page until focus comes round again; return
     what each stop looked like.  The page should be opened with reduced motion,
-    so that scrolling to a stop is instant."""
-    page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+    so that scrolling to a stop is instant.
+
+    With BLANK (an empty page), the focus indicator of the first stop of each
+    kind not in MEASURED_KINDS is also measured in pixels (two screenshots each,
+    so only once per kind of element)."""
+    measured_kinds = set() if measured_kinds is None else measured_kinds
+    page.evaluate("() => { document.activeElement && document.activeElement.blur();"
+                  " window.scrollTo(0, 0); }")
     stops, seen = [], set()
     for _ in range(limit):
         page.keyboard.press("Tab")
@@ -317,6 +333,9 @@ def tab_stops(page, limit: int = 400) -> list[dict]:
         if stop is None or stop["key"] in seen:
             break
         seen.add(stop["key"])
+        if blank is not None and stop["kind"] not in measured_kinds and stop["inViewport"]:
+            measured_kinds.add(stop["kind"])
+            stop["indicatorPixels"], stop["perimeter"] = focus_indicator_pixels(page, blank)
         stops.append(stop)
     return stops
 
@@ -337,4 +356,100 @@ def tab_stop_problems(label: str, stops: list[dict]) -> list[str]:
         elif stop["indicatorContrast"] < 3:
             problems.append(f"{where}: focus outline contrast {stop['indicatorContrast']}:1 "
                             "with what is behind it (needs 3:1)")
+        elif "indicatorPixels" in stop and stop["indicatorPixels"] < 2 * stop["perimeter"]:
+            problems.append(f"{where}: focusing it changes {stop['indicatorPixels']} px by 3:1, "
+                            f"less than a 2 px outline ({2 * stop['perimeter']:.0f} px)")
     return problems
+
+
+# What does not fit the window: the page scrolls sideways, a block inside the
+# article does (code blocks may: they scroll by design and take focus), or a
+# heading shows an empty line (its hidden "¶" link wrapped on its own).
+REFLOW_JS = """
+() => {
+  const found = [];
+  const page = document.documentElement;
+  if (page.scrollWidth > innerWidth) {
+    found.push(`the page is ${page.scrollWidth} px wide in a ${innerWidth} px window`);
+  }
+  for (const element of document.querySelectorAll(".content, article, article *")) {
+    if (element.closest("pre, .highlight, .visually-hidden")) continue;
+    if (element.scrollWidth > element.clientWidth + 1
+        && getComputedStyle(element).overflowX !== "visible") {
+      found.push(`<${element.tagName.toLowerCase()} class="${element.className}"> scrolls `
+                 + `sideways (${element.scrollWidth} px in ${element.clientWidth} px)`);
+    }
+  }
+  for (const heading of document.querySelectorAll("article :is(h1, h2, h3, h4)")) {
+    const text = document.createRange();
+    text.selectNodeContents(heading.firstChild);
+    const style = getComputedStyle(heading);
+    const spare = heading.getBoundingClientRect().height - text.getBoundingClientRect().height
+                  - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+    if (spare > parseFloat(style.lineHeight) / 2) {
+      found.push(`heading "${heading.firstChild.textContent}" has an empty line`);
+    }
+  }
+  return found;
+}
+"""
+
+
+def reflow_problems(page, label: str) -> list[str]:
+    return [f"{label}: {problem}" for problem in page.evaluate(REFLOW_JS)]
+
+
+# Counts the pixels of two same-sized PNG screenshots whose colours differ by
+# at least 3:1.  Runs in a blank page, which no Content-Security-Policy limits.
+COMPARE_PNG_JS = """
+async ([first, second]) => {
+  const pixels = async (png) => {
+    const image = new Image();
+    image.src = "data:image/png;base64," + png;
+    await image.decode();
+    const canvas = new OffscreenCanvas(image.width, image.height);
+    const context = canvas.getContext("2d");
+    context.drawImage(image, 0, 0);
+    return context.getImageData(0, 0, image.width, image.height).data;
+  };
+  const [a, b] = [await pixels(first), await pixels(second)];
+  const channel = (c) => {
+    c /= 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const luminance = (d, i) => 0.2126 * channel(d[i]) + 0.7152 * channel(d[i + 1])
+                              + 0.0722 * channel(d[i + 2]);
+  let changed = 0;
+  for (let i = 0; i < a.length; i += 4) {
+    const [x, y] = [luminance(a, i), luminance(b, i)].sort((p, q) => q - p);
+    if ((x + 0.05) / (y + 0.05) >= 3) changed += 1;
+  }
+  return changed;
+}
+"""
+
+
+def focus_indicator_pixels(page, blank) -> tuple[int, float]:
+    """Measure the focused element's indicator as pixels, not styles: screenshot
+    the element and 6 px around it focused, then unfocused, and count the pixels
+    whose colour changed by at least 3:1 (compared in BLANK, an empty page).
+    Returns that count and the element's perimeter in px: WCAG 2.4.13 asks for
+    an area at least as large as a 2 px thick perimeter."""
+    box = page.evaluate("""() => {
+        const r = document.activeElement.getBoundingClientRect();
+        const x = Math.max(r.left - 6, 0), y = Math.max(r.top - 6, 0);
+        return {x, y, width: Math.min(r.right + 6, innerWidth) - x,
+                height: Math.min(r.bottom + 6, innerHeight) - y,
+                perimeter: 2 * (r.width + r.height)};
+    }""")
+    perimeter = box.pop("perimeter")
+    if box["width"] < 1 or box["height"] < 1:
+        return 0, perimeter
+    focused = page.screenshot(clip=box)
+    page.evaluate("() => { window.handbookFocused = document.activeElement;"
+                  " document.activeElement.blur(); }")
+    unfocused = page.screenshot(clip=box)
+    page.evaluate("() => window.handbookFocused.focus({preventScroll: true})")
+    changed = blank.evaluate(COMPARE_PNG_JS, [base64.b64encode(focused).decode(),
+                                              base64.b64encode(unfocused).decode()])
+    return changed, perimeter
