@@ -305,6 +305,9 @@ FOCUS_STOP_JS = """
     indicatorContrast: Math.round(indicator * 100) / 100,
     key: element.tagName + "|" + (element.id || "") + "|" + name.slice(0, 40) + "|"
          + Math.round(rect.left + scrollX) + "," + Math.round(rect.top + scrollY),
+    // Lines it is on: a link that wraps is on two.
+    lines: new Set([...element.getClientRects()].filter(r => r.width && r.height)
+                   .map(r => Math.round(r.top))).size,
     // Elements styled alike: the same tag and classes in the same surroundings.
     kind: [element, element.parentElement].map(e => e.tagName + "." + e.className).join(" < ")
           + " in " + (element.closest("header, nav, aside, article, footer, .announcement")
@@ -322,7 +325,7 @@ def tab_stops(page, limit: int = 400, blank=None, measured_kinds: set | None = N
 
     With BLANK (an empty page), the focus indicator of the first stop of each
     kind not in MEASURED_KINDS is also measured in pixels (two screenshots each,
-    so only once per kind of element)."""
+    so only once per kind of element, and on one that does not wrap)."""
     measured_kinds = set() if measured_kinds is None else measured_kinds
     page.evaluate("() => { document.activeElement && document.activeElement.blur();"
                   " window.scrollTo(0, 0); }")
@@ -333,7 +336,8 @@ def tab_stops(page, limit: int = 400, blank=None, measured_kinds: set | None = N
         if stop is None or stop["key"] in seen:
             break
         seen.add(stop["key"])
-        if blank is not None and stop["kind"] not in measured_kinds and stop["inViewport"]:
+        if (blank is not None and stop["kind"] not in measured_kinds and stop["inViewport"]
+                and stop["lines"] == 1):
             measured_kinds.add(stop["kind"])
             stop["indicatorPixels"], stop["perimeter"] = focus_indicator_pixels(page, blank)
         stops.append(stop)
@@ -364,7 +368,8 @@ def tab_stop_problems(label: str, stops: list[dict]) -> list[str]:
 
 # What does not fit the window: the page scrolls sideways, a block inside the
 # article does (code blocks may: they scroll by design and take focus), or a
-# heading shows an empty line (its hidden "¶" link wrapped on its own).
+# heading shows an empty line (its hidden "¶" link wrapped on its own) or
+# splits a word, or a phone number is split over two lines.
 REFLOW_JS = """
 () => {
   const found = [];
@@ -388,6 +393,22 @@ REFLOW_JS = """
                   - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
     if (spare > parseFloat(style.lineHeight) / 2) {
       found.push(`heading "${heading.firstChild.textContent}" has an empty line`);
+    }
+    // A word split over two lines (this Chromium has no hyphenation data, so
+    // it would split without a hyphen).
+    const words = heading.firstChild.textContent.matchAll(/\\S+/g);
+    for (const word of words) {
+      const range = document.createRange();
+      range.setStart(heading.firstChild, word.index);
+      range.setEnd(heading.firstChild, word.index + word[0].length);
+      if (range.getClientRects().length > 1) {
+        found.push(`heading "${heading.firstChild.textContent}" splits "${word[0]}"`);
+      }
+    }
+  }
+  for (const number of document.querySelectorAll("a[href^='tel:']")) {
+    if (number.getClientRects().length > 1) {
+      found.push(`the number "${number.textContent}" is split over two lines`);
     }
   }
   return found;
