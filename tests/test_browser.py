@@ -92,4 +92,3 @@ def test_script_from_another_host_is_caught(chromium, broken_site):
                          run_axe=False).problems(base)
     assert any(p.startswith("glossary.html") and "another host" in p and "cdn.example.com" in p
                for p in problems), problems
-
