@@ -102,6 +102,9 @@ def test_drawer_opens_with_enter_and_closes_with_escape(chromium, served, size, 
                                         "focusInPanel": False, "panelVisible": False}
     page.keyboard.press(" ")
     assert drawer_state(page, name)["expanded"] == "true"
+    # Focus leaving the open drawer closes it: the page under it is covered.
+    page.keyboard.press("Shift+Tab")
+    assert drawer_state(page, name)["expanded"] == "false"
     context.close()
 
 

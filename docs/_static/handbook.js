@@ -58,11 +58,12 @@
     }
     // furo's dimmed overlay (still a label) unticks the box when clicked.
     box.addEventListener("change", () => sync(drawer));
-    // A drawer is modal-like (it covers the page): when focus leaves it, close it,
-    // so no tab stop lands on the page hidden under the overlay.
-    panel.addEventListener("focusout", (event) => {
-      const next = event.relatedTarget;
-      if (box.checked && next && !panel.contains(next) && !drawer.buttons.includes(next)) {
+    // A drawer covers the page: when focus moves anywhere else (Tab past its
+    // last link, Shift+Tab before its first), close it, so no tab stop lands on
+    // the page hidden under the overlay.
+    document.addEventListener("focusin", (event) => {
+      const next = event.target;
+      if (box.checked && !panel.contains(next) && !drawer.buttons.includes(next)) {
         close(drawer, false);
       }
     });
