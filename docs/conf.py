@@ -141,7 +141,8 @@ notfound_context = {
     "body": (
         "<h1>Page not found</h1>"
         "<p>The page you asked for is not here. It may have moved.</p>"
-        f'<p>Go to the <a href="{SITE_URL}">home page</a> or use the search box.</p>'
+        f'<p>Go to the <a href="{SITE_URL}">home page</a> or '
+        f'<a href="{SITE_URL}search.html">search the handbook</a>.</p>'
     ),
 }
 
@@ -164,6 +165,8 @@ html_copy_source = False
 html_show_sourcelink = False
 html_baseurl = SITE_URL
 html_css_files = ["handbook.css"]
+# Keyboard and screen-reader behaviour (drawers, copy buttons, search results).
+html_js_files = ["handbook.js"]
 html_favicon = "_static/favicon.svg"
 html_context = {
     "handbook_repository": REPOSITORY_URL,

@@ -77,6 +77,28 @@ def epub_path(handbook) -> Path:
     return handbook.published("epub")
 
 
+# -- A browser and a server, shared by every browser test ----------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for the whole session (each test opens its own context)."""
+    from site_checks import CHROMIUM, browser
+
+    assert Path(CHROMIUM).exists(), "Debian's chromium is needed; make test installs it"
+    with browser() as instance:
+        yield instance
+
+
+@pytest.fixture(scope="session")
+def served(html_dir):
+    """The built site, served once for the whole session."""
+    from site_checks import serve
+
+    with serve(html_dir) as base:
+        yield base
+
+
 def source_pages() -> list[Path]:
     """Every page of the handbook, as a path relative to docs/ without suffix."""
     return sorted(

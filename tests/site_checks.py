@@ -7,6 +7,7 @@ the fault tests can assert a broken copy of the site is caught.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import functools
 import gzip
@@ -243,3 +244,233 @@ def broken_anchor_problems(folder: Path, prefix: str = "handbook") -> list[str]:
                 problems.append(f"{page}: link {href}: no element with id "
                                 f"'{url.fragment}' in {target}")
     return problems
+
+
+# -- Keyboard and layout, as a reader in a browser meets them -------------------------
+
+# For each element that has focus: where it is, whether a reader can see it, and
+# how its focus indicator contrasts with what is behind it.  Runs in the page.
+FOCUS_STOP_JS = """
+() => {
+  const element = document.activeElement;
+  if (!element || element === document.body) return null;
+  const parse = (colour) => {
+    const parts = colour.match(/[\\d.]+/g).map(Number);
+    return parts.length === 3 ? [...parts, 1] : parts;
+  };
+  const luminance = ([r, g, b]) => {
+    const channel = (c) => {
+      c /= 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    };
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  };
+  const contrast = (a, b) => {
+    const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05);
+  };
+  // What is painted behind the outline: the nearest opaque background around
+  // the element (the outline is drawn outside it), over the page's own.
+  const behind = () => {
+    for (let node = element.parentElement; node; node = node.parentElement) {
+      const colour = parse(getComputedStyle(node).backgroundColor);
+      if (colour[3] > 0.5) return colour;
+    }
+    return parse(getComputedStyle(document.body).backgroundColor);
+  };
+  const style = getComputedStyle(element);
+  const rect = element.getBoundingClientRect();
+  // Is the element covered by something else (a sticky header, the "Back to
+  // top" pill)?  Tested at the centre of its first box: a link that wraps has
+  // two, and the centre of both together can fall on another link.
+  const box = element.getClientRects()[0] || rect;
+  const x = Math.min(Math.max(box.left + box.width / 2, 0), innerWidth - 1);
+  const y = Math.min(Math.max(box.top + box.height / 2, 0), innerHeight - 1);
+  const top = document.elementFromPoint(x, y);
+  const covered = !!top && top !== element && !element.contains(top) && !top.contains(element)
+    ? (top.className && top.className.baseVal === undefined ? top.className : top.tagName) : "";
+  const outline = parse(style.outlineColor);
+  const indicator = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2
+    ? contrast(outline, behind()) : 0;
+  const name = (element.getAttribute("aria-label") || element.textContent || element.value
+                || element.getAttribute("placeholder") || "").trim().replace(/\\s+/g, " ");
+  return {
+    tag: element.tagName.toLowerCase(),
+    name: name.slice(0, 60),
+    width: rect.width, height: rect.height,
+    inViewport: rect.bottom > 0 && rect.top < innerHeight
+                && rect.right > 0 && rect.left < innerWidth,
+    covered,
+    hidden: !!element.closest("[inert], [aria-hidden=true]") || style.visibility !== "visible",
+    indicatorContrast: Math.round(indicator * 100) / 100,
+    key: element.tagName + "|" + (element.id || "") + "|" + name.slice(0, 40) + "|"
+         + Math.round(rect.left + scrollX) + "," + Math.round(rect.top + scrollY),
+    // Lines it is on: a link that wraps is on two.
+    lines: new Set([...element.getClientRects()].filter(r => r.width && r.height)
+                   .map(r => Math.round(r.top))).size,
+    // Elements styled alike: the same tag and classes in the same surroundings.
+    kind: [element, element.parentElement].map(e => e.tagName + "." + e.className).join(" < ")
+          + " in " + (element.closest("header, nav, aside, article, footer, .announcement")
+                      || document.body).className,
+  };
+}
+"""
+
+
+def tab_stops(page, limit: int = 400, blank=None, measured_kinds: set | None = None
+              ) -> list[dict]:
+    """Press Tab from the top of the page until focus comes round again; return
+    what each stop looked like.  The page should be opened with reduced motion,
+    so that scrolling to a stop is instant.
+
+    With BLANK (an empty page), the focus indicator of the first stop of each
+    kind not in MEASURED_KINDS is also measured in pixels (two screenshots each,
+    so only once per kind of element, and on one that does not wrap)."""
+    measured_kinds = set() if measured_kinds is None else measured_kinds
+    page.evaluate("() => { document.activeElement && document.activeElement.blur();"
+                  " window.scrollTo(0, 0); }")
+    stops, seen = [], set()
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(FOCUS_STOP_JS)
+        if stop is None or stop["key"] in seen:
+            break
+        seen.add(stop["key"])
+        if (blank is not None and stop["kind"] not in measured_kinds and stop["inViewport"]
+                and stop["lines"] == 1):
+            measured_kinds.add(stop["kind"])
+            stop["indicatorPixels"], stop["perimeter"] = focus_indicator_pixels(page, blank)
+        stops.append(stop)
+    return stops
+
+
+def tab_stop_problems(label: str, stops: list[dict]) -> list[str]:
+    """Each tab stop a sighted keyboard user cannot see, or cannot see focused."""
+    problems = []
+    for number, stop in enumerate(stops, 1):
+        where = f"{label}: stop {number} <{stop['tag']}> {stop['name']!r}"
+        if stop["hidden"]:
+            problems.append(f"{where} is inside something hidden (a closed drawer?)")
+        elif stop["width"] < 1 or stop["height"] < 1:
+            problems.append(f"{where} has no size")
+        elif not stop["inViewport"]:
+            problems.append(f"{where} is off screen")
+        elif stop["covered"]:
+            problems.append(f"{where} is covered by {stop['covered']}")
+        elif stop["indicatorContrast"] < 3:
+            problems.append(f"{where}: focus outline contrast {stop['indicatorContrast']}:1 "
+                            "with what is behind it (needs 3:1)")
+        elif "indicatorPixels" in stop and stop["indicatorPixels"] < 2 * stop["perimeter"]:
+            problems.append(f"{where}: focusing it changes {stop['indicatorPixels']} px by 3:1, "
+                            f"less than a 2 px outline ({2 * stop['perimeter']:.0f} px)")
+    return problems
+
+
+# What does not fit the window: the page scrolls sideways, a block inside the
+# article does (code blocks may: they scroll by design and take focus), or a
+# heading shows an empty line (its hidden "¶" link wrapped on its own) or
+# splits a word, or a phone number is split over two lines.
+REFLOW_JS = """
+() => {
+  const found = [];
+  const page = document.documentElement;
+  if (page.scrollWidth > innerWidth) {
+    found.push(`the page is ${page.scrollWidth} px wide in a ${innerWidth} px window`);
+  }
+  for (const element of document.querySelectorAll(".content, article, article *")) {
+    if (element.closest("pre, .highlight, .visually-hidden")) continue;
+    if (element.scrollWidth > element.clientWidth + 1
+        && getComputedStyle(element).overflowX !== "visible") {
+      found.push(`<${element.tagName.toLowerCase()} class="${element.className}"> scrolls `
+                 + `sideways (${element.scrollWidth} px in ${element.clientWidth} px)`);
+    }
+  }
+  for (const heading of document.querySelectorAll("article :is(h1, h2, h3, h4)")) {
+    const text = document.createRange();
+    text.selectNodeContents(heading.firstChild);
+    const style = getComputedStyle(heading);
+    const spare = heading.getBoundingClientRect().height - text.getBoundingClientRect().height
+                  - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+    if (spare > parseFloat(style.lineHeight) / 2) {
+      found.push(`heading "${heading.firstChild.textContent}" has an empty line`);
+    }
+    // A word split over two lines (this Chromium has no hyphenation data, so
+    // it would split without a hyphen).
+    const words = heading.firstChild.textContent.matchAll(/\\S+/g);
+    for (const word of words) {
+      const range = document.createRange();
+      range.setStart(heading.firstChild, word.index);
+      range.setEnd(heading.firstChild, word.index + word[0].length);
+      if (range.getClientRects().length > 1) {
+        found.push(`heading "${heading.firstChild.textContent}" splits "${word[0]}"`);
+      }
+    }
+  }
+  for (const number of document.querySelectorAll("a[href^='tel:']")) {
+    if (number.getClientRects().length > 1) {
+      found.push(`the number "${number.textContent}" is split over two lines`);
+    }
+  }
+  return found;
+}
+"""
+
+
+def reflow_problems(page, label: str) -> list[str]:
+    return [f"{label}: {problem}" for problem in page.evaluate(REFLOW_JS)]
+
+
+# Counts the pixels of two same-sized PNG screenshots whose colours differ by
+# at least 3:1.  Runs in a blank page, which no Content-Security-Policy limits.
+COMPARE_PNG_JS = """
+async ([first, second]) => {
+  const pixels = async (png) => {
+    const image = new Image();
+    image.src = "data:image/png;base64," + png;
+    await image.decode();
+    const canvas = new OffscreenCanvas(image.width, image.height);
+    const context = canvas.getContext("2d");
+    context.drawImage(image, 0, 0);
+    return context.getImageData(0, 0, image.width, image.height).data;
+  };
+  const [a, b] = [await pixels(first), await pixels(second)];
+  const channel = (c) => {
+    c /= 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const luminance = (d, i) => 0.2126 * channel(d[i]) + 0.7152 * channel(d[i + 1])
+                              + 0.0722 * channel(d[i + 2]);
+  let changed = 0;
+  for (let i = 0; i < a.length; i += 4) {
+    const [x, y] = [luminance(a, i), luminance(b, i)].sort((p, q) => q - p);
+    if ((x + 0.05) / (y + 0.05) >= 3) changed += 1;
+  }
+  return changed;
+}
+"""
+
+
+def focus_indicator_pixels(page, blank) -> tuple[int, float]:
+    """Measure the focused element's indicator as pixels, not styles: screenshot
+    the element and 6 px around it focused, then unfocused, and count the pixels
+    whose colour changed by at least 3:1 (compared in BLANK, an empty page).
+    Returns that count and the element's perimeter in px: WCAG 2.4.13 asks for
+    an area at least as large as a 2 px thick perimeter."""
+    box = page.evaluate("""() => {
+        const r = document.activeElement.getBoundingClientRect();
+        const x = Math.max(r.left - 6, 0), y = Math.max(r.top - 6, 0);
+        return {x, y, width: Math.min(r.right + 6, innerWidth) - x,
+                height: Math.min(r.bottom + 6, innerHeight) - y,
+                perimeter: 2 * (r.width + r.height)};
+    }""")
+    perimeter = box.pop("perimeter")
+    if box["width"] < 1 or box["height"] < 1:
+        return 0, perimeter
+    focused = page.screenshot(clip=box)
+    page.evaluate("() => { window.handbookFocused = document.activeElement;"
+                  " document.activeElement.blur(); }")
+    unfocused = page.screenshot(clip=box)
+    page.evaluate("() => window.handbookFocused.focus({preventScroll: true})")
+    changed = blank.evaluate(COMPARE_PNG_JS, [base64.b64encode(focused).decode(),
+                                              base64.b64encode(unfocused).decode()])
+    return changed, perimeter

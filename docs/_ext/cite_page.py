@@ -1,6 +1,8 @@
 """A "Cite this page" section on every article: APA-style text and BibTeX.
 
-Both are code blocks, so sphinx-copybutton gives each a copy button.  The year
+Both are code blocks, so sphinx-copybutton gives each a copy button; each has a
+caption ("APA citation", "BibTeX"), which names the block and its button
+(``_static/handbook.js``: "Copy APA citation").  The year
 and "last reviewed" date come from the page's front matter (read by
 page_review), the address from ``html_baseurl``.
 """
@@ -33,6 +35,16 @@ def citation_texts(title: str, url: str, review, config) -> tuple[str, str]:
     return apa, bibtex
 
 
+def captioned_block(caption: str, text: str, language: str, css_class: str) -> nodes.container:
+    """A code block with a caption, as the ``code-block`` directive's ``:caption:`` makes.
+    The caption's "¶" link needs an id to point at: the block's class."""
+    wrapper = nodes.container("", literal_block=True, ids=[css_class],
+                              classes=["literal-block-wrapper", "cite-page-block"])
+    wrapper += nodes.caption(caption, caption)
+    wrapper += nodes.literal_block(text, text, language=language, classes=[css_class])
+    return wrapper
+
+
 def add_cite_this_page(app: Sphinx, doctree: nodes.document) -> None:
     docname = app.env.docname
     if not (docname.startswith("articles/") and docname != "articles/index"):
@@ -51,8 +63,8 @@ def add_cite_this_page(app: Sphinx, doctree: nodes.document) -> None:
     section = nodes.section(ids=["cite-this-page"], names=["cite this page"])
     section += nodes.title(text="Cite this page")
     section += nodes.paragraph(text="To cite this page, copy one of these:")
-    section += nodes.literal_block(apa, apa, language="text", classes=["cite-apa"])
-    section += nodes.literal_block(bibtex, bibtex, language="bibtex", classes=["cite-bibtex"])
+    section += captioned_block("APA citation", apa, "text", "cite-apa")
+    section += captioned_block("BibTeX", bibtex, "bibtex", "cite-bibtex")
     # Before the page's own reference list, which ends the page.
     references = [s for s in page.findall(nodes.section) if s[0].astext() == "References"]
     if references:
@@ -63,5 +75,8 @@ def add_cite_this_page(app: Sphinx, doctree: nodes.document) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("page_review")
-    app.connect("doctree-read", add_cite_this_page)
+    # Before Sphinx's own doctree-read handlers (priority 500), so that the table of
+    # contents ("On this page") collected from the page includes the new section.
+    # MyST has put the front matter into env.metadata while parsing.
+    app.connect("doctree-read", add_cite_this_page, priority=400)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

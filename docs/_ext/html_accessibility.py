@@ -14,6 +14,9 @@ this project.  Each entry says what is wrong and why the fix is right:
   ARIA 1.2 deprecates, inside a ``role="list"``: make them list items.
 - code blocks scroll sideways but cannot take keyboard focus: make them
   focusable, so keyboard users can scroll them.
+- a reference cited more than once links back to each citation with a bare
+  "1", "2": name each link for where it goes ("Back to citation 1 of 2 in the
+  text"), keeping the visible number in the name (WCAG 2.5.3).
 
 The browser tests (tests/test_browser.py) run axe-core on every page and fail
 if any of these comes back.
@@ -22,11 +25,24 @@ if any of these comes back.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from sphinx.application import Sphinx
 
-FIXES: list[tuple[re.Pattern, str]] = [
+BACKLINK = re.compile(r'<a role="doc-backlink" href="([^"]+)">(\d+)</a>')
+
+
+def name_backlinks(match: re.Match) -> str:
+    links = match.group(0)
+    total = len(BACKLINK.findall(links))
+    return BACKLINK.sub(
+        lambda link: (f'<a role="doc-backlink" href="{link[1]}" aria-label="Back to citation '
+                      f'{link[2]} of {total} in the text">{link[2]}</a>'),
+        links)
+
+
+FIXES: list[tuple[re.Pattern, str | Callable[[re.Match], str]]] = [
     (re.compile(r'(<p class="caption" role="heading")(?![^>]*aria-level)'),
      r'\1 aria-level="2"'),
     (re.compile(r'<aside class="announcement-content">'),
@@ -39,6 +55,7 @@ FIXES: list[tuple[re.Pattern, str]] = [
      '<div class="content-icon-container" role="region" aria-label="Page tools">'),
     (re.compile(r'role="doc-biblioentry"'), 'role="listitem"'),
     (re.compile(r'<pre(?![^>]*tabindex)([^>]*)>'), r'<pre tabindex="0"\1>'),
+    (re.compile(r'<span class="backrefs">.*?</span>'), name_backlinks),
 ]
 
 

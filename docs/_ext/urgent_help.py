@@ -1,7 +1,10 @@
 r"""The urgent-help card and notice, from the one data file of helplines.
 
-- ``{urgent-help}`` renders the full card: tiers from most to least urgent,
-  each number a ``tel:`` link, with the date the numbers were last checked.
+- ``{urgent-help}`` renders the full card: tiers from most to least urgent, each
+  under its own level-two heading, each number a ``tel:`` link, with the date
+  the numbers were last checked.  With ``:brief:`` it renders the home page's
+  box instead: a "Need help now?" heading and one line per tier with the UK
+  number, then the directive's own content (a link to the full card).
 - ``{urgent-help-checked}`` renders that date alone, for prose.
 - Every HTML page gets ``urgent_help`` in its template context, which
   ``_templates/page.html`` turns into the short notice at the top of the page.
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from page_review import british_date
 from sphinx import addnodes
 from sphinx.application import Sphinx
@@ -97,14 +101,29 @@ def contact_paragraph(contact: Contact) -> nodes.paragraph:
     return para
 
 
-class UrgentHelpCard(SphinxDirective):
-    """The full card of urgent-help contacts."""
+def heading(text: str, level: int = 2) -> nodes.rubric:
+    """A heading that is not a section: it shows in the page's outline of headings
+    (screen readers list and jump by them) but not in "On this page"."""
+    return nodes.rubric(text=text, classes=["urgent-help-heading"], **{"heading-level": level})
 
-    has_content = False
+
+def brief_line(tier: Tier, contact: Contact) -> nodes.paragraph:
+    para = contact_paragraph(contact)
+    para.children[0].replace_self(nodes.strong(text=f"{tier.heading}: "))
+    return para
+
+
+class UrgentHelpCard(SphinxDirective):
+    """The full card of urgent-help contacts, or (``:brief:``) the home page's box."""
+
+    has_content = True
+    option_spec = {"brief": directives.flag}
 
     def run(self) -> list[nodes.Node]:
         self.env.note_dependency(str(DATA_FILE))
         data = load()
+        if "brief" in self.options:
+            return [self.brief_box(data)]
         card = nodes.container(classes=["urgent-help-card"])
         # A label for screen readers, announcing what the card holds before its
         # coloured headings; sighted readers see the page title above it.
@@ -114,7 +133,7 @@ class UrgentHelpCard(SphinxDirective):
         card += label
         for tier in data.tiers:
             box = nodes.container(classes=["urgent-help-tier", f"urgent-help-{tier.id}"])
-            box += nodes.rubric(text=tier.heading, classes=["urgent-help-heading"])
+            box += heading(tier.heading)
             box += nodes.paragraph(text=tier.summary)
             for contact in tier.contacts:
                 box += contact_paragraph(contact)
@@ -124,6 +143,17 @@ class UrgentHelpCard(SphinxDirective):
                  f"These numbers were last checked on {british_date(data.last_checked)}.",
             classes=["urgent-help-checked"])
         return [card]
+
+    def brief_box(self, data: UrgentHelp) -> nodes.container:
+        box = nodes.container(classes=["urgent-help-brief"])
+        box += heading("Need help now?")
+        box += nodes.paragraph(text="In the UK:")
+        for tier in data.tiers:
+            uk = [c for c in tier.contacts if c.region == "UK"]
+            if uk:
+                box += brief_line(tier, uk[0])
+        box += self.parse_content_to_nodes()
+        return box
 
 
 def add_notice_context(app: Sphinx, pagename, templatename, context, doctree) -> None:

@@ -1,0 +1,167 @@
+/* The handbook's keyboard and screen-reader behaviour, on top of furo's
+ * (furo.js) and sphinx-copybutton's scripts.
+ *
+ * A file of its own, never an inline script: the site's Content-Security-Policy
+ * allows scripts from the site itself only.  Without JavaScript every page still
+ * works as furo made it (drawers open by mouse through furo's checkboxes).
+ */
+(() => {
+  "use strict";
+
+  // One polite live region for short messages ("Copied", search results).
+  // It exists before anything is announced, so screen readers notice changes.
+  const status = document.createElement("div");
+  status.className = "visually-hidden";
+  status.setAttribute("role", "status");
+  document.body.append(status);
+  const announce = (message) => {
+    // Clearing first makes a repeated message ("Copied" twice) speak again.
+    status.textContent = "";
+    window.setTimeout(() => { status.textContent = message; }, 50);
+  };
+
+  const FOCUSABLE = "a[href], button, input:not([type=hidden]), select, textarea, [tabindex]";
+
+  /* -- Navigation drawers ----------------------------------------------------
+   * Replaces furo's drawer toggles: <label for="__navigation"> and
+   * <label for="__toc">, which cannot take focus, are not buttons, say nothing
+   * about being open, and ignore Escape (furo pull request #660).  Each label
+   * becomes a <button> with aria-expanded and aria-controls.  furo's CSS still
+   * slides the drawers from its hidden checkboxes' :checked state, so the
+   * buttons only set the checkbox; handbook.css hides a closed drawer
+   * (visibility: hidden) so that no tab stop lands off screen.
+   */
+  const DRAWERS = [
+    { checkbox: "__navigation", panel: ".sidebar-drawer", id: "site-menu", name: "Menu" },
+    { checkbox: "__toc", panel: ".toc-drawer", id: "on-this-page", name: "On this page" },
+  ];
+
+  const drawers = [];
+
+  function setUpDrawer({ checkbox, panel: selector, id, name }) {
+    const box = document.getElementById(checkbox);
+    const panel = document.querySelector(selector);
+    const labels = document.querySelectorAll(`label[for="${checkbox}"]:not(.overlay)`);
+    if (!box || !panel || !labels.length) return;
+    panel.id = panel.id || id;
+    const drawer = { box, panel, buttons: [], opener: null };
+    for (const label of labels) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = label.className;
+      button.append(...label.childNodes);
+      button.setAttribute("aria-label", name);
+      button.setAttribute("aria-controls", panel.id);
+      button.addEventListener("click", () => (box.checked ? close(drawer, true) : open(drawer, button)));
+      label.replaceWith(button);
+      drawer.buttons.push(button);
+    }
+    // furo's dimmed overlay (still a label) unticks the box when clicked.
+    box.addEventListener("change", () => sync(drawer));
+    // A drawer covers the page: when focus moves anywhere else (Tab past its
+    // last link, Shift+Tab before its first), close it, so no tab stop lands on
+    // the page hidden under the overlay.
+    document.addEventListener("focusin", (event) => {
+      const next = event.target;
+      if (box.checked && !panel.contains(next) && !drawer.buttons.includes(next)) {
+        close(drawer, false);
+      }
+    });
+    // furo leaves a drawer open after a link in it is followed to a heading on
+    // the same page, covering the heading: close it.
+    panel.addEventListener("click", (event) => {
+      if (event.target.closest("a[href^='#']") && box.checked) close(drawer, false);
+    });
+    sync(drawer);
+    drawers.push(drawer);
+  }
+
+  function sync(drawer) {
+    for (const button of drawer.buttons) {
+      button.setAttribute("aria-expanded", String(drawer.box.checked));
+    }
+  }
+
+  function open(drawer, button) {
+    for (const other of drawers) if (other !== drawer && other.box.checked) close(other, false);
+    drawer.opener = button;
+    drawer.box.checked = true;
+    sync(drawer);
+    const first = [...drawer.panel.querySelectorAll(FOCUSABLE)]
+      .find((element) => element.getClientRects().length && element.tabIndex >= 0);
+    if (first) first.focus();
+  }
+
+  function close(drawer, returnFocus) {
+    drawer.box.checked = false;
+    sync(drawer);
+    if (!returnFocus) return;
+    // The button that opened the drawer, or whichever of its buttons is shown.
+    const target = [drawer.opener, ...drawer.buttons]
+      .find((button) => button && button.getClientRects().length);
+    if (target) target.focus();
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    const drawer = drawers.find((d) => d.box.checked);
+    if (drawer) {
+      close(drawer, true);
+      event.preventDefault();
+    }
+  });
+
+  DRAWERS.forEach(setUpDrawer);
+
+  /* -- Copy buttons (sphinx-copybutton) -----------------------------------------
+   * Replaces three things sphinx-copybutton does: every button is named "Copy to
+   * clipboard" (here: "Copy" and the block's caption, such as "Copy APA
+   * citation"); after copying, focus falls to the top of the page (clipboard.js
+   * focuses a temporary text box, then removes it; here focus goes back to the
+   * button); and "Copied!" only shows in a tooltip (here it is also announced).
+   * The buttons are added once clipboard.js has loaded, so they are named as they
+   * appear.
+   */
+  function nameCopyButton(button) {
+    const caption = button.closest(".literal-block-wrapper")
+      ?.querySelector(".code-block-caption .caption-text");
+    const what = caption ? caption.textContent.trim() : "code";
+    button.setAttribute("aria-label", `Copy ${what}`);
+  }
+
+  document.querySelectorAll("button.copybtn").forEach(nameCopyButton);
+  new MutationObserver((changes) => {
+    for (const change of changes) {
+      for (const node of change.addedNodes) {
+        if (node.nodeType === 1 && node.matches("button.copybtn")) nameCopyButton(node);
+      }
+    }
+  }).observe(document.querySelector("article") || document.body, { childList: true, subtree: true });
+
+  // clipboard.js listens on <body>; this listener on the document runs after it.
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("button.copybtn");
+    if (!button) return;
+    button.focus();
+    const what = button.getAttribute("aria-label").replace(/^Copy /, "");
+    // sphinx-copybutton sets the tooltip to "Copied!" or "Failed to copy".
+    const copied = button.dataset.tooltip !== "Failed to copy";
+    announce(copied ? `Copied the ${what}.` : `Could not copy the ${what}. Select the text and copy it.`);
+  });
+
+  /* -- Search results --------------------------------------------------------
+   * Sphinx's search page writes "Search finished, found 2 pages..." into a new
+   * paragraph that no screen reader notices: announce it.
+   */
+  const results = document.getElementById("search-results");
+  if (results) {
+    new MutationObserver(() => {
+      const summary = results.querySelector(".search-summary");
+      const text = summary ? summary.textContent.trim() : "";
+      if (text && text !== results.dataset.announced) {
+        results.dataset.announced = text;
+        announce(text);
+      }
+    }).observe(results, { childList: true, subtree: true, characterData: true });
+  }
+})();
