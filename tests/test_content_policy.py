@@ -19,7 +19,7 @@ import build as build_script
 import content_policy
 import pytest
 import yaml
-from conftest import ROOT, build, copy_docs
+from conftest import ROOT, build, copy_docs, main_content, soup
 from sandbox import commit_all
 
 # Outside docs/: what an include must never print.
@@ -91,9 +91,25 @@ PAYLOADS = [
     Payload("image-from-another-host", "![A tracker](https://example.com/HOSTILE-16.png)",
             r"image 'https://example.com/HOSTILE-16.png' is not allowed: the site loads "
             r"nothing from another host", "example.com/HOSTILE-16"),
+    Payload("html-comment", "<!-- a note for editors -->",
+            r"HTML comments are not allowed in pages: start a line with %", "a note for editors"),
     Payload("csv-table-url", "```{csv-table} Numbers\n:url: https://example.com/HOSTILE-17\n```",
             r"\{csv-table\} with :url: is not allowed", "example.com/HOSTILE-17"),
 ]
+# What the policy allows, on a page of the same pull request.
+ALLOWED = """# Allowed
+
+```{include} snippet.txt
+```
+
+```{literalinclude} ../_data/urgent-help.toml
+:lines: 1
+```
+
+Links to [Samaritans](https://www.samaritans.org/), [a page](../about.md),
+[an address](mailto:editors@example.org) and [a number](tel:116123), in {{ handbook_title }}.
+"""
+
 # Front matter goes above the title (line 3 is html_meta).
 FRONT_MATTER = {
     "meta-refresh": {"myst": {"html_meta": {
@@ -121,7 +137,9 @@ def hostile(tmp_path_factory):
     (folder / "linked-secret.txt").symlink_to(secret)
     for payload in PAYLOADS:
         write_page(folder, payload, secret)
-    toctree = "\n".join(p.slug for p in PAYLOADS)
+    (folder / "snippet.txt").write_text("Text from a snippet inside docs.\n")
+    (folder / "allowed.md").write_text(ALLOWED)
+    toctree = "\n".join(["allowed", *(p.slug for p in PAYLOADS)])
     (folder / "index.md").write_text(f"# Pull request\n\n```{{toctree}}\n{toctree}\n```\n")
     index = docs / "index.md"
     index.write_text(index.read_text() + "\n```{toctree}\nhostile/index\n```\n")
@@ -150,6 +168,21 @@ def test_payload_fails_the_build_naming_its_file_and_line(hostile, payload):
     leaks = [str(path.relative_to(root)) for path, data in everything_written(root / "build")
              if payload.marker.encode() in data]
     assert not leaks, f"the payload reached {leaks}"
+
+
+@pytest.mark.build
+def test_what_the_policy_allows_still_works(hostile):
+    root, builds = hostile
+    assert "hostile/allowed.md" not in builds["html"].output
+    page = main_content(soup(root / "build" / "work" / "html" / "hostile" / "allowed.html"))
+    text = page.get_text(" ", strip=True)
+    assert "Text from a snippet inside docs." in text
+    assert "Urgent-help contacts: the one place" in text
+    assert "in The Psychotherapy Handbook." in text
+    hrefs = [a["href"] for a in page.find_all("a", href=True)]
+    for href in ("https://www.samaritans.org/", "../about.html", "tel:116123"):
+        assert href in hrefs, hrefs
+    assert any(href.startswith("mailto:editors") for href in hrefs), hrefs
 
 
 @pytest.mark.build
@@ -214,7 +247,8 @@ def test_pdf_url_fetcher_reads_only_the_site(tmp_path):
     (site / "_static").mkdir(parents=True)
     (site / "_static" / "a.css").write_text("x")
     fetch = content_policy.local_url_fetcher(site, fetch=lambda url, *a, **k: {"url": url})
-    assert fetch((site / "_static" / "a.css").as_uri()) == {"url": (site / "_static/a.css").as_uri()}
+    inside = (site / "_static" / "a.css").as_uri()
+    assert fetch(inside) == {"url": inside}
     assert fetch("data:text/css,x")
     for refused in ["https://example.com/font.woff2", "file:///etc/passwd",
                     (site / ".." / "secret").as_uri(), (site / ".git" / "config").as_uri(),
@@ -269,4 +303,3 @@ def test_contributing_page_states_the_policy():
         assert f"`{scheme}:`" in section
     for word in ("HTML", "{include}", "{literalinclude}", "{raw}"):
         assert word in section, word
-

@@ -346,8 +346,12 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
             continue  # went with an opening tag before it
         if isinstance(node, nodes.raw):
             kind = "HTML" if "html" in node.get("format", "") else f"raw {node.get('format')}"
-            refused(node, f"{kind} is not allowed in pages (found "
-                    f"{_first_tag(node.astext())}): {ALLOWED_MARKUP}")
+            if node.astext().lstrip().startswith("<!--"):
+                refused(node, "HTML comments are not allowed in pages: start a line with % "
+                        "for a comment the build leaves out")
+            else:
+                refused(node, f"{kind} is not allowed in pages (found "
+                        f"{_first_tag(node.astext())}): {ALLOWED_MARKUP}")
             for gone in [*_inline_element_body(node), node]:
                 removed.add(id(gone))
                 gone.parent.remove(gone)
