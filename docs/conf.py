@@ -71,6 +71,7 @@ extensions = [
     "bib_style",
     "page_review",
     "urgent_help",
+    "feedback",
     "article_index",
     "cite_page",
     "cited_in",
@@ -108,7 +109,7 @@ myst_heading_anchors = 3
 myst_substitutions = {
     "handbook_title": HANDBOOK_TITLE,
     "content_licence": CONTENT_LICENCE,
-    "feedback_link": f"[open an issue on the handbook's repository]({REPOSITORY_URL}/issues/new)",
+    # "feedback_link" is added by docs/_ext/feedback.py, with the feedback notice.
 }
 
 # -- Bibliography (sphinxcontrib-bibtex) -----------------------------------------
