@@ -89,7 +89,8 @@ PAYLOADS = [
             "```{eval-rst}\n.. raw:: html\n\n   <script>alert('HOSTILE-15')</script>\n```",
             r"the \{raw\} directive \(html\) is not allowed", "HOSTILE-15", line=6),
     Payload("raw-role-through-rst",
-            "```{eval-rst}\n.. role:: html(raw)\n   :format: html\n\n:html:`<b>HOSTILE-18</b>`\n```",
+            "```{eval-rst}\n.. role:: html(raw)\n   :format: html\n\n"
+            ":html:`<b>HOSTILE-18</b>`\n```",
             r"the raw role is not allowed", "HOSTILE-18", line=9),
     Payload("image-from-another-host", "![A tracker](https://example.com/HOSTILE-16.png)",
             r"image 'https://example.com/HOSTILE-16.png' is not allowed: the site loads "
