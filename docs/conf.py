@@ -67,6 +67,7 @@ nitpicky = True
 
 extensions = [
     # Local (docs/_ext/), one module per concern
+    "content_policy",  # first: what pages may contain (see the module)
     "bib_style",
     "page_review",
     "urgent_help",
@@ -79,6 +80,7 @@ extensions = [
     "lean_pages",
     "latex_references",
     "uncited_claims",
+    "download_links",
     # Third-party
     "myst_parser",
     "sphinxcontrib.bibtex",
@@ -103,12 +105,9 @@ myst_enable_extensions = [
 ]
 # Every heading down to level 3 gets a stable anchor, so readers can link to it.
 myst_heading_anchors = 3
+# Pages write {{ name }} for these, and only these (content_policy refuses any
+# other expression).  Values are Markdown: raw HTML in them is refused too.
 myst_substitutions = {
-    # Raw HTML: only the website shows these links (the PDF is the download).
-    "download_links": (
-        f'<a href="{DOWNLOADS_DIR}/{HANDBOOK_FILENAME}.pdf">Download the whole handbook (PDF)</a>'
-        f' or <a href="{DOWNLOADS_DIR}/{HANDBOOK_FILENAME}.epub">as an e-book (EPUB)</a>'
-    ),
     "handbook_title": HANDBOOK_TITLE,
     "content_licence": CONTENT_LICENCE,
     # "feedback_link" is added by docs/_ext/feedback.py, with the feedback notice.

@@ -33,6 +33,10 @@ SPHINX_OPTIONS = ["-n", "-W", "--keep-going"]
 # Parallel jobs for sphinx-build ("auto" = one per core).  benchmarks/run.py
 # measures serial against parallel; set HANDBOOK_JOBS to override.
 DEFAULT_JOBS = "1"
+# kpathsea's "paranoid" mode: TeX opens no absolute path outside its folder, no
+# "..", no dot file.  Pages cannot carry raw LaTeX (docs/_ext/content_policy.py);
+# this holds even if something slips into the .tex.
+TEX_ENVIRONMENT = {"openin_any": "p", "openout_any": "p"}
 
 
 
@@ -113,7 +117,7 @@ def build_pdf(source: Path, builddir: Path, name: str) -> Path:
     # Sphinx writes a Makefile that drives latexmk with xelatex.  Stop at the
     # first TeX error instead of waiting for input that never comes.
     env = dict(os.environ, LATEXMKOPTS="-silent -halt-on-error",
-               LATEXOPTS="-interaction=nonstopmode -halt-on-error")
+               LATEXOPTS="-interaction=nonstopmode -halt-on-error", **TEX_ENVIRONMENT)
     run(["make", "-C", str(latex_dir), "all-pdf"], env=env, stdout=subprocess.DEVNULL)
     published = published_paths(builddir, name)["pdf"]
     publish_file(latex_dir / f"{name}.pdf", published)

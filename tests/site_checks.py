@@ -94,6 +94,7 @@ class PageVisit:
     requests: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
     violations: list[dict] = field(default_factory=list)
 
     def problems(self, base: str) -> list[str]:
@@ -103,6 +104,8 @@ class PageVisit:
                  if urlparse(url).scheme in {"http", "https"} and urlparse(url).netloc != host]
         found += [f"{self.page}: {failure}" for failure in self.failed]
         found += [f"{self.page}: console error: {message}" for message in self.console_errors]
+        found += [f"{self.page}: Content-Security-Policy violation: {violation}"
+                  for violation in self.csp_violations]
         found += [f"{self.page}: axe {v['id']} ({v['impact']}): {v['help']} at "
                   f"{[n['target'] for n in v['nodes']][:3]}" for v in self.violations]
         return found
@@ -120,11 +123,23 @@ def browser():
             chromium.close()
 
 
+# Runs before the page's own scripts; records what the page's
+# Content-Security-Policy blocked (Chromium also logs each as a console error).
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.effectiveDirective} blocked `
+    + `${event.blockedURI || "inline code"} (${event.sourceFile || "page"}:${event.lineNumber})`);
+});
+"""
+
+
 def visit(chromium, base: str, page_path: str, viewport: str, scheme: str,
           run_axe: bool = True) -> PageVisit:
     result = PageVisit(f"{page_path} ({viewport}, {scheme})")
     context = chromium.new_context(viewport=VIEWPORTS[viewport], color_scheme=scheme)
     page = context.new_page()
+    page.add_init_script(CSP_LISTENER)
     page.on("request", lambda request: result.requests.append(request.url))
     page.on("requestfailed", lambda request: result.failed.append(
         f"request failed: {request.url} ({request.failure})"))
@@ -134,13 +149,76 @@ def visit(chromium, base: str, page_path: str, viewport: str, scheme: str,
         message.text))
     page.on("pageerror", lambda error: result.console_errors.append(str(error)))
     page.goto(base + page_path, wait_until="load")
+    result.csp_violations = page.evaluate("window.__cspViolations")
     if run_axe:
-        page.add_script_tag(content=axe_script())
+        # Evaluated through DevTools: the page's policy rightly refuses an
+        # inline <script> (what add_script_tag would insert).
+        page.evaluate(axe_script() + "\n;0")
         outcome = page.evaluate(
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
         result.violations = outcome["violations"]
     context.close()
     return result
+
+
+# -- Helpline integrity ------------------------------------------------------------
+
+# A telephone number as written in text: groups of digits split by spaces or
+# hyphens ("116 123", "0800 123 4567", "1-800-273-8255"), or any number right
+# after a word that asks the reader to call ("Call 999", "text 988").
+PHONE_IN_TEXT = re.compile(r"(?<![\w./-])\+?\d{2,5}(?:[ -]\d{2,4}){1,3}(?![\w/-])")
+NUMBER_TO_CALL = re.compile(
+    r"(?i)\b(?:call|phone|ring|dial|text|telephone|freephone|NHS)\s+(\+?\d[\d ]*\d|\d)\b")
+WHAT_THE_READER_SEES = """() => ({
+  text: document.body.innerText,
+  tel: [...document.querySelectorAll('a[href^="tel:"]')].map((a) => ({
+    href: a.getAttribute("href"), text: a.textContent.trim(),
+    place: a.closest(".urgent-help-notice") ? "notice"
+         : a.closest(".urgent-help-card") ? "card" : "page"})),
+  card: [...document.querySelectorAll(".urgent-help-card .urgent-help-contact")]
+    .map((p) => p.textContent.replace(/\\s+/g, " ").trim()),
+})"""
+
+
+def helpline_problems(chromium, base: str, page_path: str, data) -> list[str]:
+    """After the page's scripts have run (timers too, up to a minute), every
+    helpline number the page shows equals DATA (urgent_help.load()): the
+    notice's three UK numbers, the card's every contact, every tel: link; and
+    no other telephone number appears in the text."""
+    contacts = [c for tier in data.tiers for c in tier.contacts]
+    numbers = {n for c in contacts for n in (c.phone, c.text) if n}
+    uris = {c.tel_uri for c in contacts if c.phone}
+    context = chromium.new_context()
+    page = context.new_page()
+    page.clock.install()
+    page.goto(base + page_path, wait_until="load")
+    page.clock.run_for(60_000)
+    seen = page.evaluate(WHAT_THE_READER_SEES)
+    context.close()
+
+    problems = []
+    notice = [(link["href"], link["text"]) for link in seen["tel"] if link["place"] == "notice"]
+    expected_notice = [(data.contact("UK", tier).tel_uri, data.contact("UK", tier).phone)
+                       for tier in ("emergency", "urgent", "support")]
+    if [(href, text.removeprefix("NHS ")) for href, text in notice] != expected_notice:
+        problems.append(f"{page_path}: the notice's numbers {notice} are not {expected_notice}")
+    for link in seen["tel"]:
+        if link["href"] not in uris or link["href"].removeprefix("tel:") not in \
+                link["text"].replace(" ", ""):
+            problems.append(f"{page_path}: tel: link {link} is not a number in the data file")
+    if page_path == "urgent-help.html":
+        if len(seen["card"]) != len(contacts):
+            problems.append(f"{page_path}: the card has {len(seen['card'])} contacts, "
+                            f"the data file {len(contacts)}")
+        for line, c in zip(seen["card"], contacts, strict=False):
+            missing = [w for w in (c.region, c.label, c.phone, c.text, c.email)
+                       if w and w not in line]
+            if missing:
+                problems.append(f"{page_path}: the card's line {line!r} lacks {missing}")
+    shown = set(PHONE_IN_TEXT.findall(seen["text"])) | set(NUMBER_TO_CALL.findall(seen["text"]))
+    problems += [f"{page_path}: shows the telephone number {n!r}, which is not in the data file"
+                 for n in sorted(shown - numbers)]
+    return problems
 
 
 def site_pages(folder: Path) -> list[str]:

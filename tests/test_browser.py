@@ -8,7 +8,15 @@ import shutil
 import unicodedata
 
 import pytest
-from site_checks import COLOUR_SCHEMES, VIEWPORTS, serve, site_pages, visit
+import urgent_help
+from site_checks import (
+    COLOUR_SCHEMES,
+    VIEWPORTS,
+    helpline_problems,
+    serve,
+    site_pages,
+    visit,
+)
 
 pytestmark = pytest.mark.build
 
@@ -20,6 +28,21 @@ def test_every_page_is_accessible_private_and_error_free(chromium, served, html_
     problems = []
     for page in site_pages(html_dir):
         problems += visit(chromium, served, page, viewport, scheme).problems(served)
+    assert not problems, "\n".join(problems)
+
+
+def test_every_page_has_the_content_security_policy(html_dir):
+    missing = [page for page in site_pages(html_dir)
+               if '<meta http-equiv="Content-Security-Policy"' not in
+               (html_dir / page).read_text(encoding="utf-8").split("<script", 1)[0]]
+    assert not missing, f"pages without the policy before their first script: {missing}"
+
+
+def test_helplines_on_every_page_equal_the_data_file(chromium, served, html_dir):
+    data = urgent_help.load()
+    problems = []
+    for page in site_pages(html_dir):
+        problems += helpline_problems(chromium, served, page, data)
     assert not problems, "\n".join(problems)
 
 
@@ -92,3 +115,28 @@ def test_script_from_another_host_is_caught(chromium, broken_site):
                          run_axe=False).problems(base)
     assert any(p.startswith("glossary.html") and "another host" in p and "cdn.example.com" in p
                for p in problems), problems
+
+
+def test_inline_script_is_blocked_and_reported(chromium, broken_site):
+    inject(broken_site, "urgent-help.html",
+           "<script>document.title = 'rewritten'</script><p onclick=\"x()\">Tap</p>")
+    with serve(broken_site) as base:
+        result = visit(chromium, base, "urgent-help.html", "desktop", "light", run_axe=False)
+    violations = [p for p in result.problems(base) if "Content-Security-Policy violation" in p]
+    assert any("script-src-elem blocked inline" in v for v in violations), violations
+
+
+@pytest.mark.parametrize("rewrite, caught", [
+    # A same-origin script (which the policy allows) changing the numbers later on
+    ("setTimeout(() => document.querySelectorAll('a[href^=\"tel:\"]').forEach((a) => {"
+     " a.href = 'tel:08001234567'; a.textContent = '0800 123 4567'; }), 3000);",
+     "tel: link"),
+    ("document.querySelector('.urgent-help-contact').append(' or call 998');",
+     "'998', which is not in the data file"),
+])
+def test_a_rewritten_helpline_is_caught(chromium, broken_site, rewrite, caught):
+    (broken_site / "_static" / "rewrite.js").write_text(rewrite)
+    inject(broken_site, "urgent-help.html", '<script src="_static/rewrite.js"></script>')
+    with serve(broken_site) as base:
+        problems = helpline_problems(chromium, base, "urgent-help.html", urgent_help.load())
+    assert any(caught in p for p in problems), problems

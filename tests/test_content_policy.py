@@ -1,0 +1,309 @@
+"""A hostile pull request cannot change what readers are told, nor publish a file
+from the build machine (docs/_ext/content_policy.py).
+
+One copy of the handbook gets every payload, each on a page of its own inside
+the navigation; the copy is built as the website, the PDF's LaTeX and the
+EPUB.  Each payload must fail the build with a warning naming its own file and
+line, and no output, published or not, may carry it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import build as build_script
+import content_policy
+import pytest
+import yaml
+from conftest import ROOT, build, copy_docs, main_content, soup
+from sandbox import commit_all
+
+# Outside docs/: what an include must never print.
+SECRET = "HOSTILE-SECRET-FILE-CONTENT"
+PAGE = "# {title}\n\nA page from a pull request.\n\n{body}\n"
+PAYLOAD_LINE = 5  # the first line of {body} in PAGE
+
+
+@dataclass(frozen=True)
+class Payload:
+    slug: str
+    body: str  # {secret} is the absolute path of the secret file
+    message: str  # a regular expression the warning must match
+    marker: str  # text that must reach no output
+    title: str = "A harmless title"
+    line: int = PAYLOAD_LINE
+
+
+PAYLOADS = [
+    Payload("script-in-page",
+            '<script>document.body.innerHTML = "HOSTILE-01"</script>',
+            r"HTML is not allowed in pages \(found <script>\)", "HOSTILE-01"),
+    Payload("script-in-title", "Text.",
+            r"HTML is not allowed in pages \(found <script>\)", "alert(",
+            title='Helplines <script>alert("HOSTILE-02")</script>', line=1),
+    Payload("script-inside-only",
+            ':::{only} builder_html\n<script>alert("HOSTILE-03")</script>\n:::',
+            r"HTML is not allowed in pages \(found <script>\)", "HOSTILE-03", line=6),
+    Payload("event-handler",
+            'Call <img src="x.png" onerror="alert(\'HOSTILE-04\')"> now.',
+            r"HTML is not allowed in pages \(found <img>\)", "HOSTILE-04"),
+    Payload("iframe", '<iframe src="https://example.com/HOSTILE-05"></iframe>',
+            r"HTML is not allowed in pages \(found <iframe>\)", "HOSTILE-05"),
+    Payload("javascript-link", "[Call the helpline](javascript:alert('HOSTILE-06'))",
+            r"link to 'javascript:alert\('HOSTILE-06'\)': a javascript: link is not allowed: "
+            r"links may only be https:, http:, mailto:, "
+            r"tel: or relative", "alert('HOSTILE-06')"),
+    Payload("include-absolute", "```{include} {secret}\n```",
+            r"\{include\} of '/[^']*' is an absolute path: include may only name a file "
+            r"inside docs/", SECRET),
+    Payload("include-dotdot", "```{include} ../../secret.txt\n```",
+            r"\{include\} of '../../secret.txt' is outside docs/", SECRET),
+    Payload("include-symlink", "```{include} linked-secret.txt\n```",
+            r"\{include\} of 'linked-secret.txt' is outside docs/", SECRET),
+    Payload("literalinclude-absolute", "```{literalinclude} {secret}\n```",
+            r"\{literalinclude\} of '/[^']*' is an absolute path", SECRET),
+    Payload("literalinclude-dotdot", "```{literalinclude} ../../secret.txt\n```",
+            r"\{literalinclude\} of '../../secret.txt' is outside docs/", SECRET),
+    Payload("literalinclude-symlink", "```{literalinclude} linked-secret.txt\n```",
+            r"\{literalinclude\} of 'linked-secret.txt' is outside docs/", SECRET),
+    Payload("raw-latex-input", "```{raw} latex\n\\input{{{secret}}}\n```",
+            r"the \{raw\} directive \(latex\) is not allowed", "\\input{"),
+    # Not on the issue's list.  A plain Markdown link to a file that is not a
+    # page makes Sphinx copy the file into the site for download: in CI that
+    # would publish the repository's .git/config and the token in it.
+    Payload("link-publishes-a-file", "[Notes](../../secret.txt)",
+            r"download of '../../secret.txt' is outside docs/", SECRET),
+    # MyST evaluates {{ ... }} with Jinja2, unsandboxed: code on the build machine.
+    Payload("substitution-runs-code",
+            '{{ lipsum.__globals__.os.popen("echo HOSTILE-$((6*2))").read() }}',
+            r"'\{\{ lipsum.__globals__.*' is not allowed: \{\{ \}\} may only hold the name "
+            r"of a substitution", "HOSTILE-12"),
+    # Front matter can add <meta http-equiv="refresh">: every reader sent elsewhere.
+    Payload("meta-refresh", "Text.", r"<meta> tags from a page \(html_meta\) are not allowed",
+            "example.com/HOSTILE-14", line=3),
+    Payload("raw-html-through-rst",
+            "```{eval-rst}\n.. raw:: html\n\n   <script>alert('HOSTILE-15')</script>\n```",
+            r"the \{raw\} directive \(html\) is not allowed", "HOSTILE-15", line=6),
+    Payload("raw-role-through-rst",
+            "```{eval-rst}\n.. role:: html(raw)\n   :format: html\n\n"
+            ":html:`<b>HOSTILE-18</b>`\n```",
+            r"the raw role is not allowed", "HOSTILE-18", line=9),
+    Payload("image-from-another-host", "![A tracker](https://example.com/HOSTILE-16.png)",
+            r"image 'https://example.com/HOSTILE-16.png' is not allowed: the site loads "
+            r"nothing from another host", "example.com/HOSTILE-16"),
+    Payload("html-comment", "<!-- a note for editors -->",
+            r"HTML comments are not allowed in pages: start a line with %", "a note for editors"),
+    Payload("csv-table-url", "```{csv-table} Numbers\n:url: https://example.com/HOSTILE-17\n```",
+            r"\{csv-table\} with :url: is not allowed", "example.com/HOSTILE-17"),
+]
+# What the policy allows, on a page of the same pull request.
+ALLOWED = """# Allowed
+
+```{include} snippet.txt
+```
+
+```{literalinclude} ../_data/urgent-help.toml
+:lines: 1
+```
+
+Links to [Samaritans](https://www.samaritans.org/), [a page](../about.md),
+[an address](mailto:editors@example.org) and [a number](tel:116123), in {{ handbook_title }}.
+"""
+
+# Front matter goes above the title (line 3 is html_meta).
+FRONT_MATTER = {
+    "meta-refresh": {"myst": {"html_meta": {
+        "http-equiv=refresh": "0; url=https://example.com/HOSTILE-14"}}},
+}
+BUILDERS = ("html", "pdf", "epub")
+
+
+def write_page(folder: Path, payload: Payload, secret: Path) -> None:
+    text = PAGE.format(title=payload.title, body=payload.body.replace("{secret}", str(secret)))
+    if payload.slug in FRONT_MATTER:
+        text = "---\n" + yaml.safe_dump(FRONT_MATTER[payload.slug]) + "---\n" + text
+    (folder / f"{payload.slug}.md").write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """A copy of the handbook with every payload, built as each output."""
+    root = tmp_path_factory.mktemp("hostile")
+    secret = root / "secret.txt"
+    secret.write_text(SECRET + "\n")
+    docs = copy_docs(root)
+    folder = docs / "hostile"
+    folder.mkdir()
+    (folder / "linked-secret.txt").symlink_to(secret)
+    for payload in PAYLOADS:
+        write_page(folder, payload, secret)
+    (folder / "snippet.txt").write_text("Text from a snippet inside docs.\n")
+    (folder / "allowed.md").write_text(ALLOWED)
+    toctree = "\n".join(["allowed", *(p.slug for p in PAYLOADS)])
+    (folder / "index.md").write_text(f"# Pull request\n\n```{{toctree}}\n{toctree}\n```\n")
+    index = docs / "index.md"
+    index.write_text(index.read_text() + "\n```{toctree}\nhostile/index\n```\n")
+    commit_all(root, "a hostile pull request")
+    builds = {kind: build(kind, root / "build", source=docs) for kind in BUILDERS}
+    return root, builds
+
+
+def everything_written(builddir: Path) -> list[tuple[Path, bytes]]:
+    """Every output file, published or left in a work folder.  (Not Sphinx's
+    doctree cache, which keeps MyST's heading anchors as the source wrote them.)"""
+    return [(p, p.read_bytes()) for p in builddir.rglob("*")
+            if p.is_file() and "doctrees" not in p.relative_to(builddir).parts]
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("payload", PAYLOADS, ids=lambda p: p.slug)
+def test_payload_fails_the_build_naming_its_file_and_line(hostile, payload):
+    root, builds = hostile
+    where = rf"hostile/{re.escape(payload.slug)}\.md:{payload.line}: WARNING: "
+    for kind, result in builds.items():
+        assert result.returncode != 0, f"{kind} build passed:\n{result.output}"
+        assert not result.published(kind).exists(), f"a failed {kind} build was published"
+        assert re.search(where + payload.message, result.output), (
+            f"{kind}: no warning matching {where + payload.message}:\n{result.output}")
+    leaks = [str(path.relative_to(root)) for path, data in everything_written(root / "build")
+             if payload.marker.encode() in data]
+    assert not leaks, f"the payload reached {leaks}"
+
+
+@pytest.mark.build
+def test_what_the_policy_allows_still_works(hostile):
+    root, builds = hostile
+    assert "hostile/allowed.md" not in builds["html"].output
+    page = main_content(soup(root / "build" / "work" / "html" / "hostile" / "allowed.html"))
+    text = page.get_text(" ", strip=True)
+    assert "Text from a snippet inside docs." in text
+    assert "Urgent-help contacts: the one place" in text
+    assert "in The Psychotherapy Handbook." in text
+    hrefs = [a["href"] for a in page.find_all("a", href=True)]
+    for href in ("https://www.samaritans.org/", "../about.html", "tel:116123"):
+        assert href in hrefs, hrefs
+    assert any(href.startswith("mailto:editors") for href in hrefs), hrefs
+
+
+@pytest.mark.build
+def test_navigation_never_shows_a_hostile_title(hostile):
+    root, _ = hostile
+    page = (root / "build" / "work" / "html" / "about.html").read_text(encoding="utf-8")
+    start = page.index('class="sidebar-tree"')
+    nav = page[start:page.index("</aside>", start)]
+    assert re.search(r'script-in-title\.html">Helplines\s*</a>', nav), (
+        "the hostile page is not in the navigation, or its title is not clean")
+    assert "<script" not in nav and "alert(" not in nav
+
+
+@pytest.mark.build
+def test_a_breach_fails_the_second_build_too(hostile):
+    """Sphinx does not re-read an unchanged page (Sphinx issue #725); a page that
+    broke the policy must be re-read, or the second build would pass."""
+    root, _ = hostile
+    again = build("html", root / "build", source=root / "docs")
+    assert again.returncode != 0
+    assert re.search(r"hostile/iframe\.md:5: WARNING: HTML is not allowed", again.output)
+
+
+# -- The rules themselves ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url, allowed", [
+    ("https://www.nhs.uk/", True), ("http://example.org", True), ("mailto:jo@example.org", True),
+    ("tel:116123", True), ("../faq/index.html#faq-cost", True), ("#top", True),
+    ("javascript:alert(1)", False), ("JavaScript:alert(1)", False),
+    ("java\tscript:alert(1)", False), (" javascript:alert(1)", False),
+    ("data:text/html,<script>", False), ("vbscript:x", False), ("file:///etc/passwd", False),
+    ("ftp://example.org", False),
+])
+def test_link_rule(url, allowed):
+    assert (content_policy.link_problem(url) is None) is allowed
+
+
+def test_file_rule(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "_build").mkdir(parents=True)
+    (docs / "part.md").write_text("x")
+    (docs / ".env").write_text("x")
+    (docs / "escape.md").symlink_to(tmp_path / "secret")
+
+    def problem(argument):
+        return content_policy.file_problem(argument, docs / argument, docs)
+
+    assert problem("part.md") is None
+    assert problem("sub/../part.md") is None
+    assert "absolute" in problem("/etc/passwd")
+    assert "absolute" in problem("<isonum.txt>")
+    assert "outside docs/" in problem("../secret")
+    assert "outside docs/" in problem("escape.md")
+    assert "build folder" in problem("_build/html/index.html")
+    assert "hidden" in problem(".env")
+    assert "hidden" in problem(".git/config")
+
+
+def test_pdf_url_fetcher_reads_only_the_site(tmp_path):
+    site = tmp_path / "site"
+    (site / "_static").mkdir(parents=True)
+    (site / "_static" / "a.css").write_text("x")
+    fetch = content_policy.local_url_fetcher(site, fetch=lambda url, *a, **k: {"url": url})
+    inside = (site / "_static" / "a.css").as_uri()
+    assert fetch(inside) == {"url": inside}
+    assert fetch("data:text/css,x")
+    for refused in ["https://example.com/font.woff2", "file:///etc/passwd",
+                    (site / ".." / "secret").as_uri(), (site / ".git" / "config").as_uri(),
+                    "file://otherhost/share/x"]:
+        with pytest.raises(ValueError, match="refused to fetch"):
+            fetch(refused)
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("path", ["absolute", "../secret.tex"])
+def test_tex_cannot_open_files_outside_its_folder(tmp_path, path):
+    """Whatever reaches the LaTeX, TeX run as scripts/build.py runs it reads no
+    file outside its folder; TeX's defaults would."""
+    from pypdf import PdfReader
+
+    secret = tmp_path / "secret.tex"
+    secret.write_text(SECRET)
+    target = secret if path == "absolute" else path
+
+    def printed(env: dict) -> str:
+        work = tmp_path / f"latex-{len(env)}"
+        work.mkdir()
+        (work / "book.tex").write_text("\\documentclass{article}\\begin{document}\n"
+                                       f"Start. \\input{{{target}}}\n\\end{{document}}\n")
+        subprocess.run(["xelatex", "-interaction=nonstopmode", "book.tex"], cwd=work, env=env,
+                       capture_output=True)
+        pdf = work / "book.pdf"
+        return "".join(page.extract_text() for page in PdfReader(pdf).pages) if pdf.exists() else ""
+
+    assert SECRET in printed(dict(os.environ)), "the test cannot tell: TeX did not read the file"
+    assert SECRET not in printed({**os.environ, **build_script.TEX_ENVIRONMENT})
+
+
+def test_workflow_keeps_the_token_out_of_reach():
+    """No step can read a token from .git/config, and each job has only the
+    permissions it needs."""
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "handbook.yml").read_text())
+    assert workflow["permissions"] == {}, "the default for every job: no permissions"
+    for name, job in workflow["jobs"].items():
+        assert "permissions" in job, f"job {name} must say which permissions it needs"
+        assert job["permissions"].get("contents") in (None, "read"), name
+        for step in job["steps"]:
+            if step.get("uses", "").startswith("actions/checkout"):
+                assert step.get("with", {}).get("persist-credentials") is False, (
+                    f"job {name}: checkout must set persist-credentials: false")
+
+
+def test_contributing_page_states_the_policy():
+    page = (ROOT / "docs" / "contributing.md").read_text(encoding="utf-8")
+    section = page[page.index("## What a page may contain"):]
+    for scheme in content_policy.LINK_SCHEMES:
+        assert f"`{scheme}:`" in section
+    for word in ("HTML", "{include}", "{literalinclude}", "{raw}"):
+        assert word in section, word
