@@ -20,8 +20,9 @@ def faq_labels() -> list[str]:
 
 def test_every_faq_question_has_its_own_label():
     text = FAQ.read_text(encoding="utf-8")
-    questions = re.findall(r"^## (.+)$", text, re.M)
-    assert len(questions) >= 13
+    # The page's reference list is a section, not a question.
+    questions = [q for q in re.findall(r"^## (.+)$", text, re.M) if q != "References"]
+    assert len(questions) >= 20
     assert len(faq_labels()) == len(questions), (
         "every '## question' in faq/index.md needs a '(faq-...)=' label on the line above")
     assert len(set(faq_labels())) == len(faq_labels()), "FAQ labels must be unique"
@@ -120,8 +121,11 @@ def group_terms(dl):
 def test_every_page_is_reachable_from_the_home_page(html_dir):
     nav = soup(html_dir / "index.html").find(class_="sidebar-tree")
     linked = {a["href"].split("#")[0] for a in nav.find_all("a", href=True)}
+    # An orphan page (front matter "orphan: true") is an old address that
+    # sends readers on to where its content now lives.
     missing = [str(p) for p in source_pages()
-               if str(p) != "index" and f"{p}.html" not in linked]
+               if str(p) != "index" and f"{p}.html" not in linked
+               and "\norphan: true\n" not in (DOCS / f"{p}.md").read_text(encoding="utf-8")]
     assert not missing, f"pages not in the home page's navigation: {missing}"
 
 
