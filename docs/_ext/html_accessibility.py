@@ -14,6 +14,9 @@ this project.  Each entry says what is wrong and why the fix is right:
   ARIA 1.2 deprecates, inside a ``role="list"``: make them list items.
 - code blocks scroll sideways but cannot take keyboard focus: make them
   focusable, so keyboard users can scroll them.
+- furo wraps a table that has a caption in a ``<div class="table-wrapper">``
+  carrying the table's own id, so the id appears twice (invalid HTML): keep it
+  on the table, where links to it should land.
 
 The browser tests (tests/test_browser.py) run axe-core on every page and fail
 if any of these comes back.
@@ -39,6 +42,8 @@ FIXES: list[tuple[re.Pattern, str]] = [
      '<div class="content-icon-container" role="region" aria-label="Page tools">'),
     (re.compile(r'role="doc-biblioentry"'), 'role="listitem"'),
     (re.compile(r'<pre(?![^>]*tabindex)([^>]*)>'), r'<pre tabindex="0"\1>'),
+    (re.compile(r'(<div class="table-wrapper[^"]*") id="([^"]+)"(>\s*<table[^>]* id="\2")'),
+     r'\1\3'),
 ]
 
 

@@ -174,6 +174,25 @@ class UrgentHelpCard(SphinxDirective):
         return [card]
 
 
+class UrgentHelpSources(SphinxDirective):
+    """Where each number was confirmed, and when: one line per contact."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        self.env.note_dependency(str(DATA_FILE))
+        items = nodes.bullet_list(classes=["urgent-help-sources"])
+        for contact in load().contacts:
+            number = contact.phone or (contact.text and f"text {contact.text}") or contact.email
+            host = contact.source.split("/")[2].removeprefix("www.")
+            para = nodes.paragraph()
+            para += nodes.Text(f"{contact.region}, {contact.label}, {number}: confirmed on ")
+            para += nodes.reference(host, host, refuri=contact.source)
+            para += nodes.Text(f" on {british_date(contact.checked)}.")
+            items += nodes.list_item("", para)
+        return [items]
+
+
 def helpline_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     """``{helpline}`Wales, urgent```: that contact's phone (or text) number, as a link."""
     inliner.document.settings.env.note_dependency(str(DATA_FILE))
@@ -234,6 +253,7 @@ def add_latex_card(app: Sphinx, config) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.add_directive("urgent-help", UrgentHelpCard)
+    app.add_directive("urgent-help-sources", UrgentHelpSources)
     app.add_role("helpline", helpline_role)
     app.connect("config-inited", check_data)
     app.connect("html-page-context", add_notice_context)
