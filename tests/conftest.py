@@ -100,11 +100,17 @@ def served(html_dir):
 
 
 def source_pages() -> list[Path]:
-    """Every page of the handbook, as a path relative to docs/ without suffix."""
+    """Every page of the handbook, as a path relative to docs/ without suffix.
+
+    Orphan pages (front matter ``orphan: true``) are left out: they are old
+    addresses kept so that links to them still work, each pointing on to where
+    its content now lives, and are not part of the book.
+    """
     return sorted(
         p.relative_to(DOCS).with_suffix("")
         for p in DOCS.rglob("*.md")
         if not any(part.startswith(("_", ".")) for part in p.relative_to(DOCS).parts)
+        and not p.read_text(encoding="utf-8").startswith("---\norphan: true\n")
     )
 
 

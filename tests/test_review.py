@@ -191,3 +191,44 @@ def test_urgent_help_card_is_in_the_pdf(pdf_text):
     flat = " ".join(pdf_text.split())
     for number in helpline_numbers():
         assert number in flat, f"{number} missing from the PDF"
+
+
+# -- Every number carries its source and the date it was checked -----------------------
+
+
+@pytest.mark.parametrize("field", ["source", "checked"])
+def test_a_number_without_its_source_or_date_is_refused_naming_file_and_line(tmp_path, field):
+    data = (DOCS / "_data" / "urgent-help.toml").read_text(encoding="utf-8")
+    lines = data.splitlines(keepends=True)
+    # Drop the field from the Samaritans entry only.
+    start = next(i for i, line in enumerate(lines) if "Samaritans" in line)
+    end = next(i for i in range(start, len(lines)) if lines[i].startswith(f"{field} ="))
+    del lines[end]
+    broken = tmp_path / "urgent-help.toml"
+    broken.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(urgent_help.ConfigError) as error:
+        urgent_help.load(broken)
+    assert f"{broken}:{start + 1}:" in str(error.value)
+    assert f"no {field}" in str(error.value)
+
+
+@pytest.mark.build
+def test_the_build_stops_on_a_number_without_a_source(tmp_path):
+    docs = copy_docs(tmp_path)
+    data = docs / "_data" / "urgent-help.toml"
+    text = data.read_text(encoding="utf-8")
+    data.write_text(re.sub(r'^source = "https://giveusashout[^\n]*\n', "", text, flags=re.M),
+                    encoding="utf-8")
+    result = build("html", tmp_path / "build", source=docs)
+    assert result.returncode != 0
+    message = r"urgent-help\.toml:\d+: 'Shout.*' has no source"
+    assert re.search(message, result.output), result.output
+
+
+@pytest.mark.build
+def test_nation_numbers_in_prose_come_from_the_data_file(html_dir):
+    page = main_content(soup(html_dir / "articles" / "getting-therapy-on-the-nhs.html"))
+    shown = {a.get_text(strip=True) for a in page.find_all("a", href=re.compile("^tel:"))}
+    data = urgent_help.load()
+    assert shown == {data.contact(nation, "urgent").phone
+                     for nation in ("Scotland", "Wales", "Northern Ireland")}

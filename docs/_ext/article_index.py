@@ -1,7 +1,9 @@
 """``{article-list}``: every article, each with its summary.
 
 The articles are the pages in the list page's folder, in the order of the home
-page's toctree (the one place a new article is added).  The summary is the
+page's toctree (the one place a new article is added).  With ``:group: CAPTION``
+the list holds only the articles of the home page's toctree with that caption,
+so the index can follow the home page's grouping without repeating it.  The summary is the
 ``summary`` field of the article's own front matter, so it is written once.
 The list page is rebuilt whenever an article in its folder changes.
 """
@@ -9,10 +11,14 @@ The list page is rebuilt whenever an article in its folder changes.
 from __future__ import annotations
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+
+logger = logging.getLogger(__name__)
 
 
 class article_list(nodes.General, nodes.Element):
@@ -21,9 +27,10 @@ class article_list(nodes.General, nodes.Element):
 
 class ArticleListDirective(SphinxDirective):
     has_content = False
+    option_spec = {"group": directives.unchanged_required}
 
     def run(self) -> list[nodes.Node]:
-        node = article_list(docname=self.env.docname)
+        node = article_list(docname=self.env.docname, group=self.options.get("group"))
         self.set_source_info(node)
         # The list shows other pages' summaries: rebuild this page when they change.
         folder = self.env.doc2path(self.env.docname).parent
@@ -68,7 +75,7 @@ class FillArticleLists(SphinxPostTransform):
             docname = placeholder["docname"]
             items = nodes.bullet_list(classes=["article-list"])
             folder = docname.rpartition("/")[0] + "/"
-            root_toctree = self.env.toctree_includes.get(self.config.root_doc, [])
+            root_toctree = self.toctree_entries(placeholder)
             for article in [d for d in root_toctree if d.startswith(folder) and d != docname]:
                 summary = self.env.metadata.get(article, {}).get("summary", "")
                 title = self.env.titles[article].astext()
@@ -81,6 +88,19 @@ class FillArticleLists(SphinxPostTransform):
                     item += nodes.paragraph(text=str(summary))
                 items += item
             placeholder.replace_self(items)
+
+    def toctree_entries(self, placeholder) -> list[str]:
+        """The home page's toctree entries, or those under the caption named by :group:."""
+        group = placeholder.get("group")
+        if not group:
+            return self.env.toctree_includes.get(self.config.root_doc, [])
+        root = self.env.get_doctree(self.config.root_doc)
+        for toctree in root.findall(addnodes.toctree):
+            if toctree.get("caption") == group:
+                return [docname for _title, docname in toctree["entries"]]
+        logger.warning("article-list: the home page has no toctree with the caption %r", group,
+                       location=placeholder)
+        return []
 
 
 def setup(app: Sphinx) -> dict:

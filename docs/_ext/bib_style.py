@@ -192,6 +192,16 @@ class HandbookStyle(BaseStyle):
             self.doi_or_url(),
         ]
 
+    def get_misc_template(self, e):
+        """Web pages and other works: undated pages show "(n.d.)", as APA does."""
+        when = first_of[optional[join["(", field("year"), ")"]], "(n.d.)"]
+        return toplevel[
+            sentence(add_period=True)[words[self.authors(), when]],
+            sentence[tag("em")[field("title")]],
+            optional[sentence[field("howpublished")]],
+            self.doi_or_url(),
+        ]
+
     def get_techreport_template(self, e):
         report = optional[join[" (", field("type"), " ", field("number"), ")"]]
         # An organisation that is both author and publisher is not named twice.

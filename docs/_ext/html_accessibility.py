@@ -17,6 +17,9 @@ this project.  Each entry says what is wrong and why the fix is right:
 - a reference cited more than once links back to each citation with a bare
   "1", "2": name each link for where it goes ("Back to citation 1 of 2 in the
   text"), keeping the visible number in the name (WCAG 2.5.3).
+- furo wraps a table that has a caption in a ``<div class="table-wrapper">``
+  carrying the table's own id, so the id appears twice (invalid HTML): keep it
+  on the table, where links to it should land.
 
 The browser tests (tests/test_browser.py) run axe-core on every page and fail
 if any of these comes back.
@@ -56,6 +59,8 @@ FIXES: list[tuple[re.Pattern, str | Callable[[re.Match], str]]] = [
     (re.compile(r'role="doc-biblioentry"'), 'role="listitem"'),
     (re.compile(r'<pre(?![^>]*tabindex)([^>]*)>'), r'<pre tabindex="0"\1>'),
     (re.compile(r'<span class="backrefs">.*?</span>'), name_backlinks),
+    (re.compile(r'(<div class="table-wrapper[^"]*") id="([^"]+)"(>\s*<table[^>]* id="\2")'),
+     r'\1\3'),
 ]
 
 

@@ -6,20 +6,25 @@ r"""The urgent-help card and notice, from the one data file of helplines.
   box instead: a "Need help now?" heading and one line per tier with the UK
   number, then the directive's own content (a link to the full card).
 - ``{urgent-help-checked}`` renders that date alone, for prose.
+- ``{helpline}`REGION, TIER``` writes one contact's number in prose, as a
+  link (for example ``{helpline}`Wales, urgent```), so pages never repeat a
+  number by hand.
 - Every HTML page gets ``urgent_help`` in its template context, which
   ``_templates/page.html`` turns into the short notice at the top of the page.
 - The PDF gets a ``\HandbookUrgentHelp`` macro, which conf.py's title page
   places right after the title.
 
 The data lives in ``docs/_data/urgent-help.toml``; nothing else in the sources
-writes a helpline number.
+writes a helpline number.  Every contact names the page that confirms it and the
+date it was checked there: the build stops, naming the file and line, when one
+does not.
 """
 
 from __future__ import annotations
 
 import datetime
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from docutils import nodes
@@ -33,10 +38,17 @@ from sphinx.util.docutils import SphinxDirective
 DATA_FILE = Path(__file__).resolve().parent.parent / "_data" / "urgent-help.toml"
 
 
+# Where a contact applies.  Within a tier the card lists contacts in this order,
+# so that each nation's numbers sit together.
+REGIONS = ("UK", "England", "Scotland", "Wales", "Northern Ireland", "US", "EU")
+
+
 @dataclass(frozen=True)
 class Contact:
     region: str
     label: str
+    source: str
+    checked: datetime.date
     phone: str | None = None
     text: str | None = None
     email: str | None = None
@@ -56,29 +68,66 @@ class Tier:
 
 @dataclass(frozen=True)
 class UrgentHelp:
-    last_checked: datetime.date
     tiers: tuple[Tier, ...]
+    contacts: tuple[Contact, ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "contacts", tuple(c for t in self.tiers for c in t.contacts))
+
+    @property
+    def last_checked(self) -> datetime.date:
+        """The oldest check: every number was confirmed on this date or later."""
+        return min(c.checked for c in self.contacts)
 
     def contact(self, region: str, tier_id: str) -> Contact:
         tier = next(t for t in self.tiers if t.id == tier_id)
         return next(c for c in tier.contacts if c.region == region)
 
 
+def line_of(source: str, needle: str) -> int:
+    """The line of the file that holds NEEDLE (a contact's label), for error messages."""
+    for number, line in enumerate(source.splitlines(), start=1):
+        if needle in line:
+            return number
+    return 1
+
+
+def check_contact(entry: dict, path: Path, source: str) -> Contact:
+    where = f"{path}:{line_of(source, str(entry.get('label', '')))}"
+    label = entry.get("label", "a contact")
+    if not str(entry.get("source", "")).startswith(("https://", "http://")):
+        raise ConfigError(f"{where}: '{label}' has no source; add source = \"https://...\", "
+                          "the address of the page that confirms the number.")
+    if not isinstance(entry.get("checked"), datetime.date):
+        raise ConfigError(f"{where}: '{label}' has no checked date; add checked = YYYY-MM-DD, "
+                          "the date the number was confirmed on its source page.")
+    if entry.get("region") not in REGIONS:
+        raise ConfigError(f"{where}: '{label}' has region {entry.get('region')!r}; "
+                          f"use one of {', '.join(REGIONS)}.")
+    if not any(entry.get(way) for way in ("phone", "text", "email")):
+        raise ConfigError(f"{where}: '{label}' has no phone, text or email.")
+    try:
+        return Contact(**entry)
+    except TypeError as error:
+        raise ConfigError(f"{where}: '{label}': {error}. "
+                          "The file's comments describe the format.") from None
+
+
 def load(path: Path = DATA_FILE) -> UrgentHelp:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        tiers = tuple(
-            Tier(t["id"], t["heading"], t["summary"],
-                 tuple(Contact(**c) for c in t["contacts"]))
-            for t in data["tiers"]
-        )
-        last_checked = data["last_checked"]
+        source = path.read_text(encoding="utf-8")
+        data = tomllib.loads(source)
+        raw_tiers = [(t["id"], t["heading"], t["summary"], t["contacts"]) for t in data["tiers"]]
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as error:
         raise ConfigError(f"{path}: cannot read the urgent-help data ({error!r}). "
                           "Fix the file; its comments describe the format.") from error
-    if not isinstance(last_checked, datetime.date):
-        raise ConfigError(f"{path}: last_checked must be a date such as 2026-11-25.")
-    return UrgentHelp(last_checked, tiers)
+    tiers = []
+    for tier_id, heading, summary, entries in raw_tiers:
+        contacts = [check_contact(entry, path, source) for entry in entries]
+        # Stable: within a region, the file's order holds.
+        contacts.sort(key=lambda c: REGIONS.index(c.region))
+        tiers.append(Tier(tier_id, heading, summary, tuple(contacts)))
+    return UrgentHelp(tuple(tiers))
 
 
 def contact_paragraph(contact: Contact) -> nodes.paragraph:
@@ -149,11 +198,53 @@ class UrgentHelpCard(SphinxDirective):
         box += heading("Need help now?")
         box += nodes.paragraph(text="In the UK:")
         for tier in data.tiers:
-            uk = [c for c in tier.contacts if c.region == "UK"]
+            # England's NHS 111 stands for the UK's urgent line, as in the notice.
+            uk = [c for c in tier.contacts if c.region in ("UK", "England")]
             if uk:
                 box += brief_line(tier, uk[0])
         box += self.parse_content_to_nodes()
         return box
+
+
+class UrgentHelpSources(SphinxDirective):
+    """Where each number was confirmed, and when: one line per contact."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        self.env.note_dependency(str(DATA_FILE))
+        items = nodes.bullet_list(classes=["urgent-help-sources"])
+        for contact in load().contacts:
+            number = contact.phone or (contact.text and f"text {contact.text}") or contact.email
+            host = contact.source.split("/")[2].removeprefix("www.")
+            para = nodes.paragraph()
+            para += nodes.Text(f"{contact.region}, {contact.label}, {number}: confirmed on ")
+            para += nodes.reference(host, host, refuri=contact.source)
+            para += nodes.Text(f" on {british_date(contact.checked)}.")
+            items += nodes.list_item("", para)
+        return [items]
+
+
+def helpline_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{helpline}`Wales, urgent```: that contact's phone (or text) number, as a link."""
+    inliner.document.settings.env.note_dependency(str(DATA_FILE))
+    region, _, tier_id = (part.strip() for part in text.partition(","))
+    try:
+        contact = load().contact(region, tier_id)
+    except StopIteration:
+        message = inliner.reporter.error(
+            f"{{helpline}}: no contact for region '{region}' in tier '{tier_id}' in "
+            f"{DATA_FILE.name}; write it as {{helpline}}`REGION, TIER`, for example "
+            "{helpline}`Wales, urgent`", line=lineno)
+        return [inliner.problematic(rawtext, rawtext, message)], [message]
+    if contact.phone:
+        return [nodes.reference(rawtext, contact.phone, refuri=contact.tel_uri)], []
+    return [nodes.Text(f"text {contact.text}" if contact.text else contact.email)], []
+
+
+def check_data(app: Sphinx, config) -> None:
+    """Read the data once at start-up, so a bad file stops the build straight away."""
+    load()
 
 
 def add_notice_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
@@ -194,6 +285,9 @@ def add_latex_card(app: Sphinx, config) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.add_directive("urgent-help", UrgentHelpCard)
+    app.add_directive("urgent-help-sources", UrgentHelpSources)
+    app.add_role("helpline", helpline_role)
+    app.connect("config-inited", check_data)
     app.connect("html-page-context", add_notice_context)
     app.connect("config-inited", add_latex_card)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
