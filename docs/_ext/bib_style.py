@@ -193,11 +193,13 @@ class HandbookStyle(BaseStyle):
         ]
 
     def get_misc_template(self, e):
-        """Web pages and other works: undated pages show "(n.d.)", as APA does."""
+        """Guidance and web pages: "Samaritans. (2020). *Title* (6th ed.). Publisher."
+        Undated pages show "(n.d.)", as APA does."""
         when = first_of[optional[join["(", field("year"), ")"]], "(n.d.)"]
+        edition = optional[" (", field("edition", apply_func=ordinal_edition), " ed.)"]
         return toplevel[
             sentence(add_period=True)[words[self.authors(), when]],
-            sentence[tag("em")[field("title")]],
+            sentence[join[tag("em")[field("title")], edition]],
             optional[sentence[field("howpublished")]],
             self.doi_or_url(),
         ]
@@ -214,17 +216,6 @@ class HandbookStyle(BaseStyle):
             publisher,
             self.doi_or_url(),
         ]
-
-    def get_misc_template(self, e):
-        # Guidance and web pages: "Samaritans. (2020). *Title* (6th ed.). Publisher."
-        edition = optional[" (", field("edition", apply_func=ordinal_edition), " ed.)"]
-        return toplevel[
-            self.head(),
-            sentence[join[tag("em")[field("title")], edition]],
-            optional[sentence[field("howpublished")]],
-            self.doi_or_url(),
-        ]
-
 
 
 def ordinal_edition(text):
