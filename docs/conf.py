@@ -77,6 +77,7 @@ extensions = [
     "html_accessibility",
     "lean_pages",
     "latex_references",
+    "exact_rebuilds",
     # Third-party
     "myst_parser",
     "sphinxcontrib.bibtex",
