@@ -47,8 +47,18 @@ check: $(VENV)/.installed ## Fast checks of the sources (pre-commit hooks, reada
 linkcheck: $(VENV)/.installed ## Check links to other websites (needs the internet; CI runs it weekly)
 	$(BUILD) linkcheck
 
+# SLUG, TITLE and SUMMARY reach the script as environment variables holding
+# exactly what was typed: make does not expand them ($(value ...), and never
+# exported under their own names, which would expand them) and the shell does not
+# interpret them (a quoted "$$VARIABLE" is not run), so quotes, backticks, `$` and
+# `#` arrive intact.
+unexport SLUG TITLE SUMMARY
+new-article: export NEW_ARTICLE_SLUG = $(value SLUG)
+new-article: export NEW_ARTICLE_TITLE = $(value TITLE)
+new-article: export NEW_ARTICLE_SUMMARY = $(value SUMMARY)
 new-article: $(VENV)/.installed ## Start an article: make new-article SLUG=grief-and-depression TITLE="Grief and depression" [SUMMARY="..."]
-	$(BIN)/python scripts/new_article.py "$(SLUG)" "$(TITLE)" $(if $(SUMMARY),--summary "$(SUMMARY)")
+	$(BIN)/python scripts/new_article.py --summary "$$NEW_ARTICLE_SUMMARY" -- \
+		"$$NEW_ARTICLE_SLUG" "$$NEW_ARTICLE_TITLE"
 
 benchmark: $(VENV)/.installed ## Time builds, weigh pages, grow the handbook 10x and 100x (prints tables)
 	@$(ENSURE) tex poppler chromium
