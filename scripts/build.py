@@ -138,7 +138,9 @@ def run_sphinx(command: list[str], builddir: Path) -> None:
     if process.wait() == 0:
         return
     if not crash:
-        raise BuildFailed(what_to_fix(problems))
+        # Sphinx reports some failed writes as warnings ("error writing file ...").
+        raise BuildFailed(explain_os_error(" ".join(p.string for p in problems), builddir)
+                          or what_to_fix(problems))
     # The exception is the last line before "The full traceback has been saved in:".
     saved = crash.index(SAVED_AT) if SAVED_AT in crash else len(crash)
     exception = next((line.strip() for line in reversed(crash[:saved]) if line.strip()), "")

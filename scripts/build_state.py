@@ -25,12 +25,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 STAMP = ".handbook-passed"
+LOCK = ".lock"
 
 
 @contextlib.contextmanager
 def one_build_at_a_time(builddir: Path) -> Iterator[None]:
     builddir.mkdir(parents=True, exist_ok=True)
-    with open(builddir / ".lock", "a+") as lock:
+    with open(builddir / LOCK, "a+") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

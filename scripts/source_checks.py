@@ -62,6 +62,8 @@ def bib_syntax(source: Path) -> list[str]:
             messages.append(f"{path}:{error.lineno}: BibTeX {problem}{where}")
         except PybtexError as error:
             messages.append(f"{path}:1: BibTeX error: {error}")
+        except UnicodeDecodeError:
+            continue  # not_utf8 reports it
     return messages
 
 
@@ -78,6 +80,4 @@ def shallow_clone(source: Path) -> list[str]:
 
 
 def problems(source: Path) -> list[str]:
-    encoding = not_utf8(source)
-    # pybtex cannot read a .bib file that is not UTF-8: report that alone.
-    return encoding + ([] if encoding else bib_syntax(source)) + shallow_clone(source)
+    return not_utf8(source) + bib_syntax(source) + shallow_clone(source)
