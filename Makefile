@@ -47,11 +47,10 @@ check: $(VENV)/.installed ## Fast checks of the sources (pre-commit hooks, reada
 linkcheck: $(VENV)/.installed ## Check links to other websites (needs the internet; CI runs it weekly)
 	$(BUILD) linkcheck
 
-# SLUG, TITLE and SUMMARY reach the script as environment variables holding
-# exactly what was typed: make does not expand them ($(value ...), and never
-# exported under their own names, which would expand them) and the shell does not
-# interpret them (a quoted "$$VARIABLE" is not run), so quotes, backticks, `$` and
-# `#` arrive intact.
+# SLUG, TITLE and SUMMARY reach the script exactly as typed (quotes, backticks,
+# `$`, `#`): make passes them on unexpanded, with $(value ...), under other names
+# (exporting the typed variables would expand them, running any $(shell ...)),
+# and the shell only substitutes a quoted "$$NEW_ARTICLE_..." without running it.
 unexport SLUG TITLE SUMMARY
 new-article: export NEW_ARTICLE_SLUG = $(value SLUG)
 new-article: export NEW_ARTICLE_TITLE = $(value TITLE)

@@ -50,9 +50,9 @@ PROBLEM = re.compile(r"^(?:(?P<file>\S.*?)(?::(?P<line>\d+))?: )?(?:WARNING|ERRO
 # The same for this script's own messages: "FILE:LINE: ..." or "FILE: ...".
 LOCATED = re.compile(r"^(?P<file>/[^:]*)(?::(?P<line>\d+))?: ")
 COLOUR = re.compile(r"\x1b\[[0-9;]*m")
-# Sphinx's report on an exception starts with these two lines and ends with
-# the last frame of a traceback, the exception, and where the full one is saved.
-CRASH_REPORT = ["Versions", "========"]
+# Sphinx's report on an exception starts with this line and ends with the last
+# frame of a traceback, the exception, and where the full traceback is saved.
+CRASH_REPORT_STARTS = "Versions"
 SAVED_AT = "The full traceback has been saved in:"
 
 
@@ -119,22 +119,15 @@ def run_sphinx(command: list[str], builddir: Path) -> None:
     exception, say what happened and what to do instead of showing a traceback."""
     print("$", " ".join(command), flush=True)
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, errors="replace")
-    problems, crash, previous = [], [], ""
+    problems, crash = [], []
     for line in process.stderr:
         plain = COLOUR.sub("", line.rstrip("\n"))
-        if crash or [previous, plain] == CRASH_REPORT:
+        if crash or plain == CRASH_REPORT_STARTS:
             crash.append(plain)
             continue
-        if previous == CRASH_REPORT[0]:
-            sys.stderr.write(previous + "\n")
-        previous = plain
-        if plain == CRASH_REPORT[0]:
-            continue  # held back until the next line shows whether a report begins
         sys.stderr.write(line)
         if match := PROBLEM.match(plain):
             problems.append(match)
-    if previous == CRASH_REPORT[0] and not crash:
-        sys.stderr.write(previous + "\n")
     if process.wait() == 0:
         return
     if not crash:
@@ -146,11 +139,9 @@ def run_sphinx(command: list[str], builddir: Path) -> None:
     exception = next((line.strip() for line in reversed(crash[:saved]) if line.strip()), "")
     log = crash[saved + 1].strip() if saved + 1 < len(crash) else ""
     print(f"\nSphinx stopped: {exception}", file=sys.stderr)
-    advice = explain_os_error(exception, builddir)
-    if not advice:
-        advice = (f"{what_to_fix(problems)} If they do not, this is a fault in the build "
-                  f"rather than in the text: the full report is in {log}.")
-    raise BuildFailed(advice)
+    raise BuildFailed(explain_os_error(exception, builddir) or (
+        what_to_fix(problems) if problems else
+        f"This is a fault in the build rather than in a page; the full report is in {log}."))
 
 
 def publish_file(built: Path, published: Path) -> None:
