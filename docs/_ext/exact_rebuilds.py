@@ -2,12 +2,13 @@
 
 Sphinx re-reads only the pages that changed and, by default, writes only
 those.  Whatever is gathered while pages are written then covers only them:
-sphinx-sitemap lists only the pages just written, the search index loses the
-glossary's index entries, and a link to a label that another page no longer
-has is not checked again.  Sphinx also leaves the output of a deleted page in
-place.  So every build writes every page (reading stays incremental, and
-writing the handbook's pages costs a fraction of a second), and the output
-of a removed page is deleted.
+sphinx-sitemap lists only the pages just written, and a link to a label that
+another page no longer has is not checked again.  The search index is
+rewritten on every build, even one with nothing to do, and Sphinx does not
+carry the glossary's index entries over from the last one.  Sphinx also leaves
+the output of a deleted page in place.  So every build writes every page
+(reading stays incremental; writing the handbook's pages takes well under a
+second), and the output of a removed page is deleted.
 """
 
 from __future__ import annotations
