@@ -47,8 +47,17 @@ check: $(VENV)/.installed ## Fast checks of the sources (pre-commit hooks, reada
 linkcheck: $(VENV)/.installed ## Check links to other websites (needs the internet; CI runs it weekly)
 	$(BUILD) linkcheck
 
+# SLUG, TITLE and SUMMARY reach the script exactly as typed (quotes, backticks,
+# `$`, `#`): make passes them on unexpanded, with $(value ...), under other names
+# (exporting the typed variables would expand them, running any $(shell ...)),
+# and the shell only substitutes a quoted "$$NEW_ARTICLE_..." without running it.
+unexport SLUG TITLE SUMMARY
+new-article: export NEW_ARTICLE_SLUG = $(value SLUG)
+new-article: export NEW_ARTICLE_TITLE = $(value TITLE)
+new-article: export NEW_ARTICLE_SUMMARY = $(value SUMMARY)
 new-article: $(VENV)/.installed ## Start an article: make new-article SLUG=grief-and-depression TITLE="Grief and depression" [SUMMARY="..."]
-	$(BIN)/python scripts/new_article.py "$(SLUG)" "$(TITLE)" $(if $(SUMMARY),--summary "$(SUMMARY)")
+	$(BIN)/python scripts/new_article.py --summary "$$NEW_ARTICLE_SUMMARY" -- \
+		"$$NEW_ARTICLE_SLUG" "$$NEW_ARTICLE_TITLE"
 
 benchmark: $(VENV)/.installed ## Time builds, weigh pages, grow the handbook 10x and 100x (prints tables)
 	@$(ENSURE) tex poppler chromium

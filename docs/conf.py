@@ -81,6 +81,7 @@ extensions = [
     "latex_references",
     "uncited_claims",
     "download_links",
+    "exact_rebuilds",
     # Third-party
     "myst_parser",
     "sphinxcontrib.bibtex",

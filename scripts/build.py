@@ -15,16 +15,26 @@ looking current:
     BUILDDIR/epub/NAME.epub         the EPUB handbook
 
 NAME is HANDBOOK_FILENAME in docs/conf.py.
+
+A build holds a lock on BUILDDIR, and reuses a builder's state only after a
+build that passed (scripts/build_state.py).  Faults Sphinx would report with a
+traceback are caught first (scripts/source_checks.py) or explained: a build
+never ends in a Python traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import build_state
+import source_checks
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,10 +48,44 @@ DEFAULT_JOBS = "1"
 # this holds even if something slips into the .tex.
 TEX_ENVIRONMENT = {"openin_any": "p", "openout_any": "p"}
 
+# How Sphinx reports a problem: "FILE:LINE: WARNING: ...", "FILE: WARNING: ..."
+# or, for a fault in no file, "WARNING: ...".
+PROBLEM = re.compile(r"^(?:(?P<file>\S.*?)(?::(?P<line>\d+))?: )?(?:WARNING|ERROR|CRITICAL): ")
+# The same for this script's own messages: "FILE:LINE: ..." or "FILE: ...".
+LOCATED = re.compile(r"^(?P<file>/[^:]*)(?::(?P<line>\d+))?: ")
+COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+# Sphinx's report on an exception starts with this line and ends with the last
+# frame of a traceback, the exception, and where the full traceback is saved.
+CRASH_REPORT_STARTS = "Versions"
+SAVED_AT = "The full traceback has been saved in:"
 
 
 class BuildFailed(Exception):
-    pass
+    """A step failed; the message is the last line the contributor reads."""
+
+    def __init__(self, message: str = "The messages above say what went wrong."):
+        super().__init__(message)
+
+
+def what_to_fix(problems: list[re.Match | None]) -> str:
+    """The last line of a failed build: it says "file and line" only when true."""
+    if problems and all(p and p["line"] for p in problems):
+        return "The messages above name the file and line to fix."
+    if problems and all(p and p["file"] for p in problems):
+        return "The messages above name the file to fix."
+    return "The messages above say what went wrong."
+
+
+def explain_os_error(text: str, builddir: Path) -> str:
+    """Advice for an error from the operating system, given its message."""
+    if f"[Errno {errno.ENOSPC}]" in text:
+        return ("The disk is full. Free some space, then build again "
+                "(the next build starts afresh).")
+    if any(f"[Errno {code}]" in text for code in (errno.EACCES, errno.EPERM, errno.EROFS)):
+        return (f"The build folder {builddir} cannot be written. Make it writable "
+                f'(for example `sudo chown -R "$USER" {builddir}`), or build in another '
+                "folder: `make html BUILDDIR=/tmp/handbook-build`.")
+    return ""
 
 
 def conf_value(source: Path, name: str) -> str:
@@ -56,17 +100,52 @@ def conf_value(source: Path, name: str) -> str:
 def run(command: list[str], **kwargs) -> None:
     print("$", " ".join(command), flush=True)
     if subprocess.run(command, **kwargs).returncode != 0:
-        raise BuildFailed(" ".join(command[:4]))
+        raise BuildFailed(f"`{' '.join(command[:4])}` failed; the messages above say why.")
+
+
+# The stamps of the builders this step has run, written once the step has passed.
+_unconfirmed: list[Path] = []
 
 
 def sphinx(builder: str, source: Path, builddir: Path) -> Path:
     """Run sphinx-build for one builder into its work folder; return that folder."""
     outdir = builddir / "work" / builder
     doctrees = builddir / "doctrees" / builder  # kept out of the published site
+    _unconfirmed.append(build_state.start(builder, [outdir, doctrees]))
     jobs = os.environ.get("HANDBOOK_JOBS", DEFAULT_JOBS)
-    run([sys.executable, "-m", "sphinx", "-b", builder, *SPHINX_OPTIONS, "-j", jobs,
-         "-d", str(doctrees), str(source), str(outdir)])
+    run_sphinx([sys.executable, "-m", "sphinx", "-b", builder, *SPHINX_OPTIONS, "-j", jobs,
+                "-d", str(doctrees), str(source), str(outdir)], builddir)
     return outdir
+
+
+def run_sphinx(command: list[str], builddir: Path) -> None:
+    """Run Sphinx, passing its messages through but not its crash report: on an
+    exception, say what happened and what to do instead of showing a traceback."""
+    print("$", " ".join(command), flush=True)
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, errors="replace")
+    problems, crash = [], []
+    for line in process.stderr:
+        plain = COLOUR.sub("", line.rstrip("\n"))
+        if crash or plain == CRASH_REPORT_STARTS:
+            crash.append(plain)
+            continue
+        sys.stderr.write(line)
+        if match := PROBLEM.match(plain):
+            problems.append(match)
+    if process.wait() == 0:
+        return
+    if not crash:
+        # Sphinx reports some failed writes as warnings ("error writing file ...").
+        raise BuildFailed(explain_os_error(" ".join(p.string for p in problems), builddir)
+                          or what_to_fix(problems))
+    # The exception is the last line before "The full traceback has been saved in:".
+    saved = crash.index(SAVED_AT) if SAVED_AT in crash else len(crash)
+    exception = next((line.strip() for line in reversed(crash[:saved]) if line.strip()), "")
+    log = crash[saved + 1].strip() if saved + 1 < len(crash) else ""
+    print(f"\nSphinx stopped: {exception}", file=sys.stderr)
+    raise BuildFailed(explain_os_error(exception, builddir) or (
+        what_to_fix(problems) if problems else
+        f"This is a fault in the build rather than in a page; the full report is in {log}."))
 
 
 def publish_file(built: Path, published: Path) -> None:
@@ -146,27 +225,42 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     source, builddir = args.source.resolve(), args.builddir.resolve()
     name = conf_value(source, "HANDBOOK_FILENAME")
-
-    if args.target == "linkcheck":
-        # Links to other websites: nothing is published, the report is the result.
-        try:
-            sphinx("linkcheck", source, builddir)
-        except BuildFailed:
-            return 1
-        return 0
-
     # The handbook: the PDF and EPUB first, so the site can offer them for download.
     steps = ["pdf", "epub", "html"] if args.target == "handbook" else [args.target]
-    builders = {"html": build_html, "pdf": build_pdf, "epub": build_epub}
+    try:
+        with build_state.one_build_at_a_time(builddir):
+            return build_steps(steps, source, builddir, name)
+    except OSError as error:  # the lock or a folder could not be written
+        print(f"{error}\n{explain_os_error(str(error), builddir)}", file=sys.stderr)
+        return 1
+
+
+def build_steps(steps: list[str], source: Path, builddir: Path, name: str) -> int:
+    builders = {"html": build_html, "pdf": build_pdf, "epub": build_epub,
+                # Links to other websites: nothing is published, the report is the result.
+                "linkcheck": lambda source, builddir, name: sphinx("linkcheck", source, builddir)}
     paths = published_paths(builddir, name)
+    problems = source_checks.problems(source)
+    for problem in problems:
+        print(problem, file=sys.stderr)
     for step in steps:
         try:
+            if problems:
+                raise BuildFailed(what_to_fix([LOCATED.match(p) for p in problems]))
             result = builders[step](source, builddir, name)
-        except BuildFailed as failure:
-            remove_published(paths[step])
-            print(f"\nBuild failed ({step}): {failure}. The messages above name the file "
-                  f"and line to fix. Nothing was published at {paths[step]}.", file=sys.stderr)
+        except (BuildFailed, OSError) as failure:
+            advice = str(failure)
+            if isinstance(failure, OSError):
+                print(f"\n{failure}", file=sys.stderr)
+                advice = explain_os_error(str(failure), builddir) or "See the message above."
+            published = ""
+            if step in paths:
+                remove_published(paths[step])
+                published = f": nothing was published at {paths[step]}"
+            print(f"\nBuild failed ({step}){published}.\n{advice}", file=sys.stderr)
             return 1
+        build_state.confirm(_unconfirmed)
+        _unconfirmed.clear()
         print(f">> {step}: {result}", flush=True)
     return 0
 

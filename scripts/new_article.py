@@ -6,20 +6,31 @@ Usage: python scripts/new_article.py SLUG "TITLE" [--summary "..."] [--docs DIR]
 Writes docs/articles/SLUG.md with its front matter filled in (reviewed today,
 next review in three years) and adds it to the home page's table of contents,
 after the last article, so it appears in the articles index, the navigation
-and the PDF.
+and the PDF.  TITLE and SUMMARY are written exactly as given: the summary as a
+YAML value that reads back the same, quoted where it needs to be.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import re
 import sys
 from pathlib import Path
 
+import yaml
+
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 REVIEW_YEARS = 3
+PLACEHOLDER_SUMMARY = "One plain sentence saying what the page covers."
+
+
+def yaml_value(text: str) -> str:
+    """TEXT as a one-line YAML value: plain where that reads back the same, else quoted."""
+    dumped = yaml.safe_dump({"v": text}, allow_unicode=True, width=float("inf"))
+    return dumped.removeprefix("v: ").rstrip("\n")
 
 
 def add_to_toctree(index: Path, docname: str) -> None:
@@ -36,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("slug", help="file name: lower-case words joined by hyphens")
     parser.add_argument("title", help="the article's title, as readers will see it")
-    parser.add_argument("--summary", default="One plain sentence saying what the page covers.")
+    parser.add_argument("--summary", default="")
     parser.add_argument("--docs", type=Path, default=DOCS)
     args = parser.parse_args(argv)
 
@@ -47,6 +58,14 @@ def main(argv: list[str] | None = None) -> int:
     if not args.title.strip():
         print('TITLE is empty: give the title, for example TITLE="Grief and depression"',
               file=sys.stderr)
+        return 2
+    if "\n" in args.title or "\n" in args.summary:
+        print("TITLE and SUMMARY must each be one line", file=sys.stderr)
+        return 2
+    longest = os.pathconf(args.docs / "articles", "PC_NAME_MAX") - len(".md")
+    if len(args.slug.encode()) > longest:
+        print(f"SLUG is {len(args.slug)} characters, too long for a file name (at most "
+              f"{longest} here); choose a shorter SLUG of a few words", file=sys.stderr)
         return 2
     page = args.docs / "articles" / f"{args.slug}.md"
     if page.exists():
@@ -59,8 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError:  # 29 February
         next_review = today.replace(year=today.year + REVIEW_YEARS, day=28)
     template = (args.docs / "_templates" / "article.md").read_text(encoding="utf-8")
+    summary = args.summary.strip() or PLACEHOLDER_SUMMARY
     page.write_text(template.format(
-        summary=args.summary, last_reviewed=today.isoformat(),
+        summary=yaml_value(summary), last_reviewed=today.isoformat(),
         next_review=next_review.isoformat(), label=f"article-{args.slug}",
         title=args.title.strip()), encoding="utf-8")
     add_to_toctree(args.docs / "index.md", f"articles/{args.slug}")

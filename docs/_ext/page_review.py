@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import front_matter
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
@@ -133,11 +134,14 @@ def check_and_show_review(app: Sphinx, doctree: nodes.document) -> None:
     config = app.config
     if not needs_review(docname, config.review_pages, config.review_exempt):
         return
-    metadata = env.metadata.get(docname, {})
+    source = env.doc2path(docname)
     try:
-        review = parse_review(metadata)
+        fields = front_matter.read_file(source)
+    except front_matter.FrontMatterSyntaxError:
+        return  # front_matter has reported it, at its line
+    try:
+        review = parse_review(fields)
     except FrontMatterError as error:
-        source = env.doc2path(docname)
         logger.warning(f"{error} [front matter]",
                        location=(docname, field_line(source, error.field)),
                        type="handbook", subtype="front_matter")
@@ -176,6 +180,7 @@ def merge_reviews(app: Sphinx, env, docnames, other) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("front_matter")
     app.add_config_value("review_pages", REVIEW_PAGES, "env")
     app.add_config_value("review_exempt", REVIEW_EXEMPT, "env")
     app.add_config_value("review_today", None, "env", types=(str, type(None)))

@@ -1,0 +1,346 @@
+"""Builds that never lie: the same source gives the same verdict on every build,
+whatever earlier builds left behind, and errors say what to fix without a traceback.
+
+Most tests share one built copy of the handbook (module fixture `site`), put it
+back to its committed sources afterwards, and build only the website.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+import build_state
+import front_matter
+import pytest
+from conftest import ROOT, build, copy_docs, soup
+
+pytestmark = pytest.mark.build
+
+LAST_LINE_FILE_AND_LINE = "The messages above name the file and line to fix."
+
+
+@dataclass
+class Sandbox:
+    root: Path  # a git repository holding docs/
+    docs: Path
+    builddir: Path
+
+    def build(self, **env):
+        return build("html", self.builddir, source=self.docs, **env)
+
+    def edit(self, page: str, change) -> None:
+        path = self.docs / page
+        path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+    def restore(self) -> None:
+        for command in (["git", "reset", "-q", "--hard"], ["git", "clean", "-qfdx"]):
+            subprocess.run(command, cwd=self.root, check=True)
+
+
+@pytest.fixture(scope="module")
+def built_copy(tmp_path_factory) -> Sandbox:
+    root = tmp_path_factory.mktemp("sources")
+    sandbox = Sandbox(root, copy_docs(root), tmp_path_factory.mktemp("build"))
+    first = sandbox.build()
+    assert first.returncode == 0, first.output
+    return sandbox
+
+
+@pytest.fixture
+def site(built_copy) -> Sandbox:
+    yield built_copy
+    built_copy.restore()
+
+
+def problems(output: str) -> list[str]:
+    return sorted(line for line in output.splitlines() if "WARNING:" in line)
+
+
+def last_line(output: str) -> str:
+    return output.strip().splitlines()[-1]
+
+
+def assert_no_traceback(output: str) -> None:
+    assert "Traceback" not in output and 'File "' not in output, output
+
+
+# -- A failure sticks until it is fixed ---------------------------------------------
+
+
+def test_every_fault_fails_every_build_until_fixed(site):
+    """Sphinx warns only about pages it re-reads: a second build used to pass."""
+    site.edit("faq/index.md", lambda text: text + "\nA claim {cite:p}`nobody1999`.\n"
+              "\nSee {doc}`no-such-page`.\n")
+    (site.docs / "stray-page.md").write_text("# A stray page\n\nText.\n")
+    # A duplicate of a label two pages link to (on a page Sphinx reads after the
+    # original, so that a fresh build reports it on the same page).
+    site.edit("glossary.md",
+              lambda text: text + "\n(faq-finding-a-therapist)=\n## Twice\n\nText.\n")
+    site.edit("articles/therapeutic-alliance.md",
+              lambda text: text.replace("summary: What", "summary: [What", 1))
+    site.edit("articles/what-is-psychotherapy.md",
+              lambda text: re.sub(r"^last_reviewed: .*$", "last_reviewed: 2026-02-30", text,
+                                  count=1, flags=re.M))
+
+    first, second = site.build(), site.build()
+    for result in (first, second):
+        assert result.returncode != 0, "a broken source passed:\n" + result.output
+        assert not site.builddir.joinpath("html").exists(), "a failed build published a site"
+        assert_no_traceback(result.output)
+    assert problems(second.output) == problems(first.output), "the second verdict differs"
+    found = "\n".join(problems(first.output))
+    for expected in [
+        r"faq/index\.md:\d+: WARNING: could not find bibtex key \"nobody1999\"",
+        r"faq/index\.md:\d+: WARNING: unknown document: 'no-such-page'",
+        r"docs/stray-page\.md: WARNING: document isn't included in any toctree",
+        r"glossary\.md:\d+: WARNING: duplicate label faq-finding-a-therapist",
+        # Front matter: one message each, on the line at fault, and no false
+        # "no 'summary' field" for a summary that is there.
+        r"therapeutic-alliance\.md:2: WARNING: the front matter is not valid YAML",
+        r"what-is-psychotherapy\.md:3: WARNING: 'last_reviewed: 2026-02-30' is not a real date",
+    ]:
+        assert re.search(expected, found), f"{expected} not in:\n{found}"
+    for page in ("therapeutic-alliance.md", "what-is-psychotherapy.md"):
+        assert len(re.findall(re.escape(page) + r":\d+: WARNING", found)) == 1, found
+    assert "no 'summary' field" not in found
+    # The stray page's warning has no line: the last line must not claim one.
+    assert last_line(first.output) == "The messages above name the file to fix."
+
+    site.restore()
+    fixed, again = site.build(), site.build()
+    for result in (fixed, again):
+        assert result.returncode == 0 and "WARNING" not in result.output, result.output
+    # The label removed from the glossary: the pages that link to it still reach the FAQ.
+    page = soup(site.builddir / "html" / "finding-a-therapist.html")
+    assert page.find("a", href=re.compile(r"faq/index\.html#faq-finding-a-therapist$"))
+
+
+def test_a_shallow_clone_fails_every_time_saying_how_to_fix_it(site, tmp_path):
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{site.root}", str(clone)],
+                   check=True)
+    for _ in range(2):
+        result = build("html", tmp_path / "build", source=clone / "docs")
+        assert result.returncode != 0, result.output
+        assert "git fetch --unshallow" in result.output
+        assert_no_traceback(result.output)
+        assert last_line(result.output) != LAST_LINE_FILE_AND_LINE
+
+
+# -- Stale state heals ----------------------------------------------------------------
+
+
+def test_whatever_a_failed_or_killed_build_leaves_the_next_build_heals(site):
+    assert site.build().returncode == 0
+    # A build on a full disk: Sphinx cannot save its environment (/dev/full).
+    site.edit("about.md", lambda text: text + "\nAn edit.\n")
+    pickle = site.builddir / "doctrees" / "html" / "environment.pickle"
+    pickle.unlink()
+    pickle.symlink_to("/dev/full")
+    full = site.build()
+    assert full.returncode != 0
+    assert_no_traceback(full.output)
+    assert "No space left on device" in full.output
+    assert last_line(full.output).startswith("The disk is full. Free some space")
+    # What such a build leaves: a 0-byte .buildinfo, a half-copied site.
+    pickle.unlink()
+    (site.builddir / "work" / "html" / ".buildinfo").write_text("")
+    (site.builddir / "html.partial").mkdir()
+
+    # A build of a broken page killed once it has saved its environment: the
+    # next build must still report the fault.
+    site.edit("faq/index.md", lambda text: text + "\nA claim {cite:p}`nobody1999`.\n")
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "scripts" / "build.py"), "html", "--source", str(site.docs),
+         "--builddir", str(site.builddir)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, start_new_session=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    for line in process.stdout:
+        if "writing output" in line:
+            os.killpg(process.pid, signal.SIGKILL)
+            break
+    process.wait()
+    broken = site.build()
+    assert broken.returncode != 0 and "nobody1999" in broken.output, broken.output
+
+    site.restore()
+    healed = site.build()
+    assert healed.returncode == 0 and "WARNING" not in healed.output, healed.output
+    assert not (site.builddir / "html.partial").exists()
+
+
+# -- Published outputs are exact -------------------------------------------------------
+
+
+def published(html: Path) -> dict:
+    """What a reader can reach: the files, the sitemap, the search index."""
+    sitemap = ET.parse(html / "sitemap.xml")
+    index = (html / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(index[index.index("(") + 1:index.rindex(")")])
+    return {
+        "files": sorted(str(p.relative_to(html)) for p in html.rglob("*") if p.is_file()),
+        "sitemap": sorted(e.text for e in sitemap.iter() if e.tag.endswith("loc")),
+        "search terms": sorted(index["terms"]),
+        "search index entries": sorted(index["indexentries"]),
+        "search titles": sorted(index["titles"]),
+        "search pages": sorted(index["docnames"]),
+    }
+
+
+def test_an_incremental_build_publishes_what_a_clean_build_would(site, tmp_path):
+    made = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "new_article.py"), "passing-page", "A passing page",
+         "--docs", str(site.docs)], capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    assert site.build().returncode == 0
+    # Delete that page again, and edit one article.
+    site.restore()
+    site.edit("articles/therapeutic-alliance.md",
+              lambda text: text + "\nA sentence about a zebrafinch.\n")
+    incremental = site.build()
+    assert incremental.returncode == 0, incremental.output
+    clean = build("html", tmp_path / "clean", source=site.docs)
+    assert clean.returncode == 0, clean.output
+
+    got, expected = published(incremental.html), published(clean.html)
+    assert "articles/passing-page.html" not in got["files"]
+    assert any(t.startswith("zebrafinch") for t in got["search terms"])
+    assert "therapeutic alliance" in got["search index entries"]  # from the glossary
+    for part in expected:
+        assert got[part] == expected[part], f"{part} differs from a clean build"
+
+
+# -- One build at a time ------------------------------------------------------------------
+
+
+def test_a_second_build_waits_for_the_first(site):
+    with open(site.builddir / build_state.LOCK, "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as a running build holds it
+        lock.truncate(0)
+        lock.write("4242")
+        lock.flush()
+        second = subprocess.Popen(
+            [sys.executable, str(ROOT / "scripts" / "build.py"), "html", "--source",
+             str(site.docs), "--builddir", str(site.builddir)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        first_line = second.stdout.readline()
+        assert "Another build is running" in first_line and "4242" in first_line, first_line
+        assert second.poll() is None, "the second build did not wait"
+        assert (site.builddir / "html" / "index.html").exists()
+    output = first_line + second.communicate()[0]
+    assert second.returncode == 0, output
+    assert_no_traceback(output)
+    assert (site.builddir / "html" / "index.html").exists()
+
+
+# -- Errors a contributor can act on ------------------------------------------------------
+
+
+def test_unreadable_sources_fail_naming_file_and_line(site):
+    with open(site.docs / "about.md", "ab") as page:
+        page.write("\nCaf\u00e9 in Latin-1.\n".encode("latin-1"))
+    site.edit("references.bib",
+              lambda text: text.replace("title   = {", "title   = {{An unclosed brace, ", 1))
+    for _ in range(2):
+        result = site.build()
+        assert result.returncode != 0
+        assert_no_traceback(result.output)
+        assert re.search(r"about\.md:\d+: this file is not UTF-8", result.output), result.output
+        assert re.search(r"references\.bib:\d+: BibTeX syntax error.*entry that starts on "
+                         r"line \d+ \(\w+\)", result.output), result.output
+        assert last_line(result.output) == LAST_LINE_FILE_AND_LINE
+
+
+def make_read_only(path: Path, read_only: bool = True) -> None:
+    """Root can write through file permissions: it needs the immutable attribute."""
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "-R", "+i" if read_only else "-i", str(path)], check=True)
+    else:
+        subprocess.run(["chmod", "-R", "a-w" if read_only else "u+w", str(path)], check=True)
+
+
+def test_a_read_only_build_folder_says_what_to_do(site):
+    make_read_only(site.builddir)
+    try:
+        result = site.build()
+    finally:
+        make_read_only(site.builddir, False)
+    assert result.returncode != 0
+    assert_no_traceback(result.output)
+    assert f"The build folder {site.builddir} cannot be written" in result.output
+    assert "BUILDDIR=" in last_line(result.output)
+
+
+def test_review_report_names_file_and_line_of_bad_front_matter(site):
+    site.edit("articles/therapeutic-alliance.md",
+              lambda text: text.replace("summary: What", "summary: [What", 1))
+    site.edit("articles/what-is-psychotherapy.md",
+              lambda text: text.replace("last_reviewed: 2026-11-25", "last_reviewed: 2026-02-30"))
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "review_report.py"),
+                             "--docs", str(site.docs)], capture_output=True, text=True)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert_no_traceback(output)
+    assert re.search(r"therapeutic-alliance\.md:2: the front matter is not valid YAML", output)
+    assert re.search(r"what-is-psychotherapy\.md:3: 'last_reviewed: 2026-02-30' is not a real "
+                     "date", output), output
+    assert "no 'summary' field" not in output
+    assert "faq/index" in result.stdout  # the good pages are still listed
+
+
+# -- The scaffold keeps what it is given ----------------------------------------------------
+
+TITLE = 'Grief: "why" it\'s #1 and $HOME `touch {pwned}` $(shell touch {pwned})'
+SUMMARY = "Loss: \"grief\", 'sorrow', `date`, $(touch {pwned}) #not-a-comment."
+
+
+def make_new_article(root: Path, **variables: str) -> subprocess.CompletedProcess:
+    """`make new-article` in a copy of the project around ROOT/docs."""
+    shutil.copy(ROOT / "Makefile", root)
+    shutil.copytree(ROOT / "scripts", root / "scripts", dirs_exist_ok=True)
+    if not (root / ".venv").exists():
+        (root / ".venv").symlink_to(ROOT / ".venv")
+    # -o: the environment is there; do not reinstall it.
+    return subprocess.run(
+        ["make", "--no-print-directory", "-o", ".venv/.installed", "new-article",
+         *(f"{name}={value}" for name, value in variables.items())],
+        cwd=root, capture_output=True, text=True)
+
+
+def test_new_article_keeps_title_and_summary_exactly_as_typed(site, tmp_path):
+    pwned = tmp_path / "the-shell-ran-this"
+    title, summary = TITLE.format(pwned=pwned), SUMMARY.format(pwned=pwned)
+    made = make_new_article(site.root, SLUG="grief", TITLE=title, SUMMARY=summary)
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert not pwned.exists(), "make or the shell ran part of TITLE or SUMMARY"
+    page = site.docs / "articles" / "grief.md"
+    assert f"\n# {title}\n" in page.read_text()
+    assert front_matter.read_file(page)["summary"] == summary
+
+    result = site.build()
+    assert result.returncode == 0, result.output
+    html = soup(result.html / "articles" / "grief.html")
+    assert html.find("meta", attrs={"name": "description"})["content"] == summary
+    heading = html.find("h1")
+    for anchor in heading.find_all("a", class_="headerlink"):
+        anchor.decompose()
+    # The backticks mark code, as anywhere in a page's Markdown, and quotes are
+    # typeset curly, as on every page.
+    straight = heading.get_text().translate(str.maketrans("\u201c\u201d\u2018\u2019", "\"\"''"))
+    assert straight == title.replace("`", ""), heading
+
+
+def test_new_article_refuses_a_slug_too_long_for_a_file_name(site):
+    made = make_new_article(site.root, SLUG="-".join(["grief"] * 60), TITLE="Grief")
+    assert made.returncode != 0
+    assert "too long for a file name" in made.stderr, made.stderr
+    assert_no_traceback(made.stdout + made.stderr)
