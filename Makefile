@@ -1,7 +1,7 @@
 # The Psychotherapy Handbook: build, preview and test.
 # `make` lists the targets. Every target creates the Python environment
 # (.venv) when it is missing or older than requirements.txt, and installs the
-# system packages it needs (TeX, poppler, Chromium) through
+# system packages it needs (Pango and fonts for the PDF, poppler, Chromium) through
 # scripts/ensure-system-packages.
 
 SHELL := /bin/bash
@@ -20,14 +20,14 @@ help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
 handbook: $(VENV)/.installed ## Build the whole handbook: the website, the PDF and the EPUB
-	@$(ENSURE) tex
+	@$(ENSURE) pdf
 	$(BUILD) handbook
 
 html: $(VENV)/.installed ## Build the website into docs/_build/html/
 	$(BUILD) html
 
 pdf: $(VENV)/.installed ## Build the PDF handbook into docs/_build/pdf/
-	@$(ENSURE) tex
+	@$(ENSURE) pdf
 	$(BUILD) pdf
 
 epub: $(VENV)/.installed ## Build the EPUB handbook into docs/_build/epub/
@@ -51,11 +51,11 @@ new-article: $(VENV)/.installed ## Start an article: make new-article SLUG=grief
 	$(BIN)/python scripts/new_article.py "$(SLUG)" "$(TITLE)" $(if $(SUMMARY),--summary "$(SUMMARY)")
 
 benchmark: $(VENV)/.installed ## Time builds, weigh pages, grow the handbook 10x and 100x (prints tables)
-	@$(ENSURE) tex poppler chromium
+	@$(ENSURE) pdf poppler chromium
 	$(BIN)/python benchmarks/run.py --with-tests
 
 benchmark-check: $(VENV)/.installed ## Fail if a speed or page-weight budget is exceeded
-	@$(ENSURE) tex chromium
+	@$(ENSURE) pdf chromium
 	$(BIN)/python benchmarks/run.py --check --scales=
 
 lighthouse: html ## Lighthouse scores (phone) for four page types; needs Node.js and npm
@@ -66,7 +66,7 @@ review-report: $(VENV)/.installed ## List every page's review dates, soonest due
 	$(BIN)/python scripts/review_report.py
 
 test: $(VENV)/.installed ## Run every test: the checks, then build the website, PDF and EPUB and test them
-	@$(ENSURE) tex poppler java epubcheck chromium
+	@$(ENSURE) pdf poppler java epubcheck chromium
 	$(LINT)
 	$(BIN)/python -m pytest tests
 

@@ -12,6 +12,7 @@ looking current:
 
     BUILDDIR/html/                  the website
     BUILDDIR/pdf/NAME.pdf           the PDF handbook
+    BUILDDIR/pdf/leaflets/SLUG.pdf  a leaflet of each article
     BUILDDIR/epub/NAME.epub         the EPUB handbook
 
 NAME is HANDBOOK_FILENAME in docs/conf.py.
@@ -27,6 +28,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Where the article leaflets go, in the print view, the PDF folder and the site.
+LEAFLETS = "leaflets"
 
 # Strict everywhere: nitpicky, warnings are errors, but report them all.
 SPHINX_OPTIONS = ["-n", "-W", "--keep-going"]
@@ -55,12 +58,12 @@ def run(command: list[str], **kwargs) -> None:
         raise BuildFailed(" ".join(command[:4]))
 
 
-def sphinx(builder: str, source: Path, builddir: Path) -> Path:
+def sphinx(builder: str, source: Path, builddir: Path, options: list[str] = ()) -> Path:
     """Run sphinx-build for one builder into its work folder; return that folder."""
     outdir = builddir / "work" / builder
     doctrees = builddir / "doctrees" / builder  # kept out of the published site
     jobs = os.environ.get("HANDBOOK_JOBS", DEFAULT_JOBS)
-    run([sys.executable, "-m", "sphinx", "-b", builder, *SPHINX_OPTIONS, "-j", jobs,
+    run([sys.executable, "-m", "sphinx", "-b", builder, *SPHINX_OPTIONS, *options, "-j", jobs,
          "-d", str(doctrees), str(source), str(outdir)])
     return outdir
 
@@ -83,7 +86,10 @@ def publish_tree(built: Path, published: Path, extra_files: list[Path],
     for extra in extra_files:
         target = partial / downloads_dir / extra.name
         target.parent.mkdir(exist_ok=True)
-        shutil.copyfile(extra, target)
+        if extra.is_dir():
+            shutil.copytree(extra, target)
+        else:
+            shutil.copyfile(extra, target)
     old = published.with_name(published.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if published.exists():
@@ -102,21 +108,37 @@ def published_paths(builddir: Path, name: str) -> dict[str, Path]:
 
 def build_html(source: Path, builddir: Path, name: str) -> Path:
     paths = published_paths(builddir, name)
-    downloads = [paths[kind] for kind in ("pdf", "epub") if paths[kind].exists()]
-    publish_tree(sphinx("html", source, builddir), paths["html"], downloads,
-                 conf_value(source, "DOWNLOADS_DIR"))
+    leaflets = paths["pdf"].parent / LEAFLETS
+    downloads = [path for path in (paths["pdf"], paths["epub"], leaflets) if path.exists()]
+    downloads_dir = conf_value(source, "DOWNLOADS_DIR")
+    # Articles link to their leaflets only when there are leaflets to publish.
+    options = (["-D", f"print_leaflet_folder={downloads_dir}/{LEAFLETS}"]
+               if leaflets.exists() else [])
+    publish_tree(sphinx("html", source, builddir, options), paths["html"], downloads,
+                 downloads_dir)
     return paths["html"]
 
 
 def build_pdf(source: Path, builddir: Path, name: str) -> Path:
-    latex_dir = sphinx("latex", source, builddir)
-    # Sphinx writes a Makefile that drives latexmk with xelatex.  Stop at the
-    # first TeX error instead of waiting for input that never comes.
-    env = dict(os.environ, LATEXMKOPTS="-silent -halt-on-error",
-               LATEXOPTS="-interaction=nonstopmode -halt-on-error")
-    run(["make", "-C", str(latex_dir), "all-pdf"], env=env, stdout=subprocess.DEVNULL)
+    """The handbook and the article leaflets, printed from the print view."""
+    from print_pdf import PrintFailed, print_pdf
+
+    print_dir = sphinx("print", source, builddir)
+    work = builddir / "work" / "pdf"
+    shutil.rmtree(work, ignore_errors=True)
+    (work / LEAFLETS).mkdir(parents=True)
+    pages = [(print_dir / "handbook.html", work / f"{name}.pdf")] + [
+        (html, work / LEAFLETS / html.with_suffix(".pdf").name)
+        for html in sorted((print_dir / LEAFLETS).glob("*.html"))]
+    print(f"$ weasyprint ({len(pages)} PDFs) {print_dir}", flush=True)
+    try:
+        for html, pdf in pages:
+            print_pdf(html, pdf, print_dir, source)
+    except PrintFailed as failure:
+        print(failure, file=sys.stderr)
+        raise BuildFailed("the PDF engine (WeasyPrint)") from None
     published = published_paths(builddir, name)["pdf"]
-    publish_file(latex_dir / f"{name}.pdf", published)
+    publish_tree(work, published.parent, [], "")
     return published
 
 
@@ -159,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             result = builders[step](source, builddir, name)
         except BuildFailed as failure:
-            remove_published(paths[step])
+            # The PDF step publishes a folder: the handbook and its leaflets.
+            remove_published(paths[step].parent if step == "pdf" else paths[step])
             print(f"\nBuild failed ({step}): {failure}. The messages above name the file "
                   f"and line to fix. Nothing was published at {paths[step]}.", file=sys.stderr)
             return 1

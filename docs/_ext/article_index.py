@@ -59,6 +59,14 @@ def merge_pages(app: Sphinx, env, docnames, other) -> None:
     list_pages(env).update(list_pages(other) & set(docnames))
 
 
+def folder_articles(env, config, list_docname: str) -> list[str]:
+    """The articles a list page shows: the pages in its folder, in the home page's
+    toctree order.  The print view makes a leaflet of each."""
+    folder = list_docname.rpartition("/")[0] + "/"
+    root_toctree = env.toctree_includes.get(config.root_doc, [])
+    return [d for d in root_toctree if d.startswith(folder) and d != list_docname]
+
+
 class FillArticleLists(SphinxPostTransform):
     default_priority = 5  # before cross-references are resolved (10)
 
@@ -67,9 +75,7 @@ class FillArticleLists(SphinxPostTransform):
             # The page that holds the list (in the PDF, self.env.docname is the book's root).
             docname = placeholder["docname"]
             items = nodes.bullet_list(classes=["article-list"])
-            folder = docname.rpartition("/")[0] + "/"
-            root_toctree = self.env.toctree_includes.get(self.config.root_doc, [])
-            for article in [d for d in root_toctree if d.startswith(folder) and d != docname]:
+            for article in folder_articles(self.env, self.config, docname):
                 summary = self.env.metadata.get(article, {}).get("summary", "")
                 title = self.env.titles[article].astext()
                 xref = addnodes.pending_xref(
