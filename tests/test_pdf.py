@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 import pikepdf
 import pytest
-from conftest import ARTICLES, FAQ, conf_value, html_pages, main_content, soup
+from conftest import ARTICLES, FAQ, build, conf_value, copy_docs, html_pages, main_content, soup
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.build
@@ -412,3 +412,51 @@ def test_epub_passes_epubcheck(epub_path):
                             capture_output=True, text=True)
     report = result.stdout + result.stderr
     assert result.returncode == 0 and "0 fatals / 0 errors" in report, report
+
+
+# -- Faults and edge cases, on a copy of the sources ------------------------------------
+
+
+def edit(docs, page: str, change) -> None:
+    path = docs / page
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def test_long_title_and_a_table_print_cleanly(tmp_path):
+    docs = copy_docs(tmp_path)
+    long_title = ("About this handbook: how it is written, sourced, reviewed and checked, "
+                  "and whom to tell when something in it is wrong")
+    edit(docs, "about.md", lambda text: text.replace("# About this handbook", f"# {long_title}")
+         + "\n## Services\n\n| Service | When |\n| --- | --- |\n| Samaritans | Any time |\n")
+    result = build("pdf", tmp_path / "build", source=docs)
+    assert result.returncode == 0, result.output
+    pdf = result.published("pdf")
+    start = chapter_pages(pdf)[long_title]
+    for page in (start, start + 1):
+        head = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-x", "0", "-y",
+                               "0", "-W", "595", "-H", "68", str(pdf), "-"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        assert "\n" not in head and head.endswith("…"), f"page {page}: running head {head!r}"
+    test_tables_have_header_cells(pdf)
+    assert "/Table" in {role for role, _ in structure(pdf)}
+
+
+def test_a_character_no_font_has_fails_naming_the_page(tmp_path):
+    docs = copy_docs(tmp_path)
+    edit(docs, "faq/index.md", lambda text: text + "\nA face: \U0001FAE8.\n")
+    line = (docs / "faq" / "index.md").read_text(encoding="utf-8").splitlines().index(
+        "A face: \U0001FAE8.") + 1
+    result = build("pdf", tmp_path / "build", source=docs)
+    assert result.returncode != 0
+    assert f"faq/index.md:{line}: no font in the PDF can show" in result.output, result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "build" / "pdf").exists(), "a failed build published a PDF"
+
+
+def test_a_page_with_two_titles_fails_naming_the_line(tmp_path):
+    docs = copy_docs(tmp_path)
+    edit(docs, "faq/index.md", lambda text: text + "\n# A second title\n\nText.\n")
+    result = build("html", tmp_path / "build", source=docs)
+    assert result.returncode != 0
+    assert re.search(r"faq/index\.md:\d+: WARNING: a second top-level title 'A second title'",
+                     result.output), result.output

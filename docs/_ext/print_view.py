@@ -23,6 +23,7 @@ the build, since each page is one chapter with one title.
 
 from __future__ import annotations
 
+import html
 import shutil
 from pathlib import Path
 
@@ -39,6 +40,8 @@ logger = logging.getLogger(__name__)
 
 PRINT_CSS = Path(__file__).resolve().parent.parent / "_print" / "print.css"
 BOOK_PAGE = "handbook"
+# Characters of the 9 pt page head that fit the 140 mm measure with room to spare.
+RUNNING_HEAD_LIMIT = 70
 LEAFLET_FOLDER = "leaflets"
 # Content that only makes sense on screen carries this class (see cite_page).
 NOT_IN_PRINT = "not-in-print"
@@ -187,7 +190,10 @@ class PrintBuilder(SingleFileHTMLBuilder):
         self.current_docname = docname
         visitor = self.create_translator(tree, self)
         tree.walkabout(visitor)
-        return "".join(visitor.fragment)
+        # The chapter's section, the first in its page, names the page head (print.css).
+        title = next(iter(tree.findall(nodes.section)))[0].astext()
+        return "".join(visitor.fragment).replace(
+            "<section ", f'<section data-running-head="{html.escape(running_head(title))}" ', 1)
 
     def book(self) -> None:
         docs = self.chapters()
@@ -238,6 +244,14 @@ class PrintBuilder(SingleFileHTMLBuilder):
         shutil.copyfile(PRINT_CSS, Path(self.outdir, "_static", "print.css"))
         self.copy_image_files()
         self.write_buildinfo()
+
+
+def running_head(title: str, limit: int = RUNNING_HEAD_LIMIT) -> str:
+    """The title, cut at a word with an ellipsis when too long for one line of
+    the page head (CSS cannot cut a page-margin box's text)."""
+    if len(title) <= limit:
+        return title
+    return title[:limit].rsplit(" ", 1)[0].rstrip(",:;") + "…"
 
 
 def unwrap(node: nodes.Element) -> None:
