@@ -375,6 +375,9 @@ def test_every_article_has_a_leaflet_with_card_and_references(pdf_path):
         if "{cite" in source:
             assert "References" in outline_pages(path), f"{path.name}: no references"
         assert "(page " not in text, f"{path.name}: a page number from the book"
+    depression = " ".join(page_texts(pdf_path.parent / "leaflets"
+                                     / "can-psychotherapy-help-with-depression.pdf"))
+    assert depression.count("Driessen, E., Hegelmaier") == 1, "a reference listed twice"
 
 
 def test_articles_link_to_their_leaflets(html_dir, pdf_path):

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import html
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 from article_index import folder_articles
@@ -108,7 +109,8 @@ class PrintBuilder(SingleFileHTMLBuilder):
                 wrapper.parent.remove(wrapper)
             else:
                 toctree.parent.remove(toctree)
-        self.env.resolve_references(tree, docname, self)
+        with fresh_citation_nodes(self.env):
+            self.env.resolve_references(tree, docname, self)
         # Extensions may insert shared nodes (reference lists): rename copies only.
         tree = tree.deepcopy()
         for node in list(tree.findall(nodes.Element)):
@@ -244,6 +246,22 @@ class PrintBuilder(SingleFileHTMLBuilder):
         shutil.copyfile(PRINT_CSS, Path(self.outdir, "_static", "print.css"))
         self.copy_image_files()
         self.write_buildinfo()
+
+
+@contextmanager
+def fresh_citation_nodes(env):
+    """sphinxcontrib-bibtex fills the citation nodes it keeps in the environment
+    in place each time a page is resolved: resolving a page twice (for the book,
+    then its leaflet) listed every reference twice.  Resolve with copies."""
+    kept = [(b.citation_nodes, dict(b.citation_nodes))
+            for b in env.get_domain("cite").bibliographies.values()]
+    for nodes_by_key, originals in kept:
+        nodes_by_key.update({key: node.deepcopy() for key, node in originals.items()})
+    try:
+        yield
+    finally:
+        for nodes_by_key, originals in kept:
+            nodes_by_key.update(originals)
 
 
 def running_head(title: str, limit: int = RUNNING_HEAD_LIMIT) -> str:
