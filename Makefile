@@ -12,6 +12,8 @@ BIN := $(VENV)/bin
 BUILDDIR ?= docs/_build
 BUILD := $(BIN)/python scripts/build.py --builddir $(BUILDDIR)
 ENSURE := scripts/ensure-system-packages
+ACE_VERSION := 1.4.6
+ACE := .cache/ace/node_modules/.bin/ace-puppeteer
 
 .PHONY: help handbook html pdf epub live check test linkcheck new-article review-report benchmark benchmark-check lighthouse requirements clean
 
@@ -65,7 +67,7 @@ lighthouse: html ## Lighthouse scores (phone) for four page types; needs Node.js
 review-report: $(VENV)/.installed ## List every page's review dates, soonest due first
 	$(BIN)/python scripts/review_report.py
 
-test: $(VENV)/.installed ## Run every test: the checks, then build the website, PDF and EPUB and test them
+test: $(VENV)/.installed $(ACE) ## Run every test: the checks, then build the website, PDF and EPUB and test them
 	@$(ENSURE) pdf poppler java epubcheck chromium
 	$(LINT)
 	$(BIN)/python -m pytest tests
@@ -77,6 +79,14 @@ requirements: $(VENV)/.installed ## Regenerate requirements.txt from requirement
 
 clean: ## Remove the build outputs (keeps .venv)
 	rm -rf $(BUILDDIR)
+
+# DAISY Ace, the EPUB accessibility checker (tests/test_pdf.py), from the npm
+# registry into .cache/ace.  Electron and Puppeteer's own browser are not
+# downloaded: the test runs Ace with Debian's chromium.
+$(ACE):
+	@$(ENSURE) node
+	ELECTRON_SKIP_BINARY_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 npm install --silent -E --no-audit \
+		--no-fund --prefix .cache/ace @daisy/ace@$(ACE_VERSION)
 
 # The environment is rebuilt whenever requirements.txt is newer than it.
 $(VENV)/.installed: requirements.txt

@@ -77,6 +77,7 @@ extensions = [
     "html_accessibility",
     "lean_pages",
     "print_view",
+    "epub_accessibility",
     # Third-party
     "myst_parser",
     "sphinxcontrib.bibtex",
@@ -220,6 +221,8 @@ epub_author = HANDBOOK_AUTHOR
 epub_publisher = HANDBOOK_AUTHOR
 epub_copyright = copyright
 epub_show_urls = "footnote"
+# The glossary is the handbook's index: no generated index in the reading order.
+epub_use_index = False
 # Sphinx keeps .buildinfo.bak in the output folder after a configuration change.
 epub_exclude_files = ["search.html", ".buildinfo", ".buildinfo.bak"]
 

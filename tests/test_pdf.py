@@ -9,14 +9,27 @@ from __future__ import annotations
 
 import ast
 import itertools
+import json
+import os
 import re
 import subprocess
 import sys
+import zipfile
 from urllib.parse import urlparse
 
 import pikepdf
 import pytest
-from conftest import ARTICLES, FAQ, build, conf_value, copy_docs, html_pages, main_content, soup
+from conftest import (
+    ARTICLES,
+    FAQ,
+    ROOT,
+    build,
+    conf_value,
+    copy_docs,
+    html_pages,
+    main_content,
+    soup,
+)
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.build
@@ -407,6 +420,37 @@ def test_downloads_resolve_on_every_page(html_dir, pdf_path, epub_path):
     assert (html_dir / "downloads" / pdf_path.name).read_bytes() == pdf_path.read_bytes()
     home = soup(html_dir / "index.html").find("article")
     assert home.find("a", href=f"downloads/{pdf_path.name}"), "no PDF link on the home page"
+
+
+ACE = ROOT / ".cache" / "ace" / "node_modules" / ".bin" / "ace-puppeteer"
+
+
+def test_epub_passes_daisy_ace(epub_path, tmp_path):
+    assert ACE.exists(), "DAISY Ace is missing: `make test` installs it into .cache/ace"
+    result = subprocess.run([str(ACE), "--silent", "--outdir", str(tmp_path), str(epub_path)],
+                            capture_output=True, text=True,
+                            env={**os.environ, "PUPPETEER_EXECUTABLE_PATH": "/usr/bin/chromium"})
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    violations = [f"{item['earl:testSubject']['url']}: {test['earl:test']['dct:title']}"
+                  for item in report["assertions"] for test in item.get("assertions", [])]
+    assert not violations, violations
+    assert report["earl:result"]["earl:outcome"] == "pass", result.stdout + result.stderr
+
+
+def test_epub_structure_and_accessibility_metadata(epub_path):
+    with zipfile.ZipFile(epub_path) as epub:
+        pages = {name: epub.read(name).decode("utf-8") for name in epub.namelist()
+                 if name.endswith(".xhtml")}
+        package = epub.read("content.opf").decode("utf-8")
+    for name, text in pages.items():
+        assert re.search(r'<html[^>]* lang="en-GB"', text), f"{name} has no lang"
+        assert not re.search(r'<p class="rubric">Footnotes</p>(?!\s*<aside)', text), (
+            f"{name}: an empty Footnotes heading")
+    assert "genindex.xhtml" not in pages, "a generated index beside the glossary"
+    for needed in ("schema:accessMode", "schema:accessModeSufficient",
+                   "schema:accessibilityFeature", "schema:accessibilityHazard",
+                   "schema:accessibilitySummary", "dcterms:conformsTo"):
+        assert needed in package, f"content.opf has no {needed}"
 
 
 def test_epub_passes_epubcheck(epub_path):
