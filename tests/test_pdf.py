@@ -447,6 +447,12 @@ def test_epub_structure_and_accessibility_metadata(epub_path):
         assert not re.search(r'<p class="rubric">Footnotes</p>(?!\s*<aside)', text), (
             f"{name}: an empty Footnotes heading")
     assert "genindex.xhtml" not in pages, "a generated index beside the glossary"
+    spine = re.findall(r'<itemref idref="([^"]+)"', package)
+    first = re.search(rf'<item id="{spine[0]}" href="([^"]+)"', package).group(1)
+    assert first == "urgent-help.xhtml", f"the reading order starts with {first}"
+    for name, text in pages.items():
+        if name not in ("urgent-help.xhtml", "nav.xhtml"):
+            assert 'class="urgent-help-pointer"' in text, f"{name}: no pointer to urgent help"
     for needed in ("schema:accessMode", "schema:accessModeSufficient",
                    "schema:accessibilityFeature", "schema:accessibilityHazard",
                    "schema:accessibilitySummary", "dcterms:conformsTo"):

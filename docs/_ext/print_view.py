@@ -35,6 +35,7 @@ from sphinx.application import Sphinx
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.locale import _
 from sphinx.util import logging
+from sphinx.util.osutil import relative_uri
 from urgent_help import load as load_urgent_help
 
 logger = logging.getLogger(__name__)
@@ -292,14 +293,22 @@ def move_bracket_out(citation: nodes.inline) -> None:
         citation.replace(first, nodes.Text(first[1:]))
 
 
-def add_leaflet_link(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    """On the website, an article links to its leaflet, when the build has leaflets."""
+def add_leaflet_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """On the website, an article links to its leaflet under its review block,
+    when the build has leaflets to publish (scripts/build.py says so)."""
     folder = app.config.print_leaflet_folder
     if app.builder.name != "html" or not folder:
         return
-    if pagename in folder_articles(app.env, app.config, app.config.print_leaflets_from):
-        slug = pagename.rpartition("/")[2]
-        context["leaflet"] = context["pathto"](f"{folder}/{slug}.pdf", 1)
+    if docname not in folder_articles(app.env, app.config, app.config.print_leaflets_from):
+        return
+    slug = docname.rpartition("/")[2]
+    uri = relative_uri(app.builder.get_target_uri(docname), f"{folder}/{slug}.pdf")
+    link = nodes.paragraph(classes=["leaflet-download"])
+    link += nodes.reference("", "Download this article (PDF)", refuri=uri)
+    top = next(iter(doctree.findall(nodes.section)))
+    review = [n for n in top.children if "review-block" in n.get("classes", [])]
+    after = review[0] if review else top[0]
+    top.insert(top.index(after) + 1, link)
 
 
 def add_print_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
@@ -339,6 +348,6 @@ def setup(app: Sphinx) -> dict:
     # Set by scripts/build.py when it publishes leaflets (the site's folder for them).
     app.add_config_value("print_leaflet_folder", "", "html")
     app.connect("html-page-context", add_print_context)
-    app.connect("html-page-context", add_leaflet_link)
+    app.connect("doctree-resolved", add_leaflet_link)
     app.connect("doctree-read", check_one_title)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
