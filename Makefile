@@ -1,7 +1,7 @@
 # The Psychotherapy Handbook: build, preview and test.
 # `make` lists the targets. Every target creates the Python environment
 # (.venv) when it is missing or older than requirements.txt, and installs the
-# system packages it needs (TeX, poppler, Chromium) through
+# system packages it needs (Pango and fonts for the PDF, poppler, Chromium) through
 # scripts/ensure-system-packages.
 
 SHELL := /bin/bash
@@ -12,6 +12,8 @@ BIN := $(VENV)/bin
 BUILDDIR ?= docs/_build
 BUILD := $(BIN)/python scripts/build.py --builddir $(BUILDDIR)
 ENSURE := scripts/ensure-system-packages
+ACE_VERSION := 1.4.6
+ACE := .cache/ace/node_modules/.bin/ace-puppeteer
 
 .PHONY: help handbook html pdf epub live check test linkcheck new-article review-report benchmark benchmark-check lighthouse requirements clean
 
@@ -20,14 +22,14 @@ help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
 handbook: $(VENV)/.installed ## Build the whole handbook: the website, the PDF and the EPUB
-	@$(ENSURE) tex
+	@$(ENSURE) pdf
 	$(BUILD) handbook
 
 html: $(VENV)/.installed ## Build the website into docs/_build/html/
 	$(BUILD) html
 
 pdf: $(VENV)/.installed ## Build the PDF handbook into docs/_build/pdf/
-	@$(ENSURE) tex
+	@$(ENSURE) pdf
 	$(BUILD) pdf
 
 epub: $(VENV)/.installed ## Build the EPUB handbook into docs/_build/epub/
@@ -60,11 +62,11 @@ new-article: $(VENV)/.installed ## Start an article: make new-article SLUG=grief
 		"$$NEW_ARTICLE_SLUG" "$$NEW_ARTICLE_TITLE"
 
 benchmark: $(VENV)/.installed ## Time builds, weigh pages, grow the handbook 10x and 100x (prints tables)
-	@$(ENSURE) tex poppler chromium
+	@$(ENSURE) pdf poppler chromium
 	$(BIN)/python benchmarks/run.py --with-tests
 
 benchmark-check: $(VENV)/.installed ## Fail if a speed or page-weight budget is exceeded
-	@$(ENSURE) tex chromium
+	@$(ENSURE) pdf chromium
 	$(BIN)/python benchmarks/run.py --check --scales=
 
 lighthouse: html ## Lighthouse scores (phone) for four page types; needs Node.js and npm
@@ -74,8 +76,8 @@ lighthouse: html ## Lighthouse scores (phone) for four page types; needs Node.js
 review-report: $(VENV)/.installed ## List every page's review dates, soonest due first
 	$(BIN)/python scripts/review_report.py
 
-test: $(VENV)/.installed ## Run every test: the checks, then build the website, PDF and EPUB and test them
-	@$(ENSURE) tex poppler java epubcheck chromium
+test: $(VENV)/.installed $(ACE) ## Run every test: the checks, then build the website, PDF and EPUB and test them
+	@$(ENSURE) pdf poppler java epubcheck chromium
 	$(LINT)
 	$(BIN)/python -m pytest tests
 
@@ -86,6 +88,14 @@ requirements: $(VENV)/.installed ## Regenerate requirements.txt from requirement
 
 clean: ## Remove the build outputs (keeps .venv)
 	rm -rf $(BUILDDIR)
+
+# DAISY Ace, the EPUB accessibility checker (tests/test_pdf.py), from the npm
+# registry into .cache/ace.  Electron and Puppeteer's own browser are not
+# downloaded: the test runs Ace with Debian's chromium.
+$(ACE):
+	@$(ENSURE) node
+	ELECTRON_SKIP_BINARY_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 npm install --silent -E --no-audit \
+		--no-fund --prefix .cache/ace @daisy/ace@$(ACE_VERSION)
 
 # The environment is rebuilt whenever requirements.txt is newer than it.
 $(VENV)/.installed: requirements.txt

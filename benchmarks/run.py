@@ -109,7 +109,7 @@ def build_times(runs: int, scratch: Path) -> dict[str, float]:
             runs, lambda: touch_article(source), lambda: sphinx_only(source, builddir)),
         "rebuild after editing one article (make html, with publish)": median_of(
             runs, lambda: touch_article(source), lambda: run_build("html", source, builddir)),
-        "clean PDF build": median_of(runs, lambda: clean_builder("latex"),
+        "clean PDF build": median_of(runs, lambda: clean_builder("print"),
                                      lambda: run_build("pdf", source, builddir)),
         "clean EPUB build": median_of(runs, lambda: clean_builder("epub"),
                                       lambda: run_build("epub", source, builddir)),

@@ -78,10 +78,11 @@ extensions = [
     "page_meta",
     "html_accessibility",
     "lean_pages",
-    "latex_references",
     "uncited_claims",
     "download_links",
     "exact_rebuilds",
+    "print_view",
+    "epub_accessibility",
     # Third-party
     "myst_parser",
     "sphinxcontrib.bibtex",
@@ -206,84 +207,14 @@ linkcheck_ignore = [
 ]
 linkcheck_timeout = 30
 
-# -- LaTeX output (PDF through xelatex) ---------------------------------------------
-
-latex_engine = "xelatex"
-latex_documents = [
-    (root_doc, f"{HANDBOOK_FILENAME}.tex", HANDBOOK_TITLE, HANDBOOK_AUTHOR, "manual", False),
-]
-latex_show_urls = "footnote"
-# The glossary is the handbook's index; a second, generated index would only
-# repeat it.  makeindex (in TeX Live's base) rather than xindy (another package).
-latex_use_xindy = False
-latex_domain_indices = False
-latex_show_pagerefs = False
-latex_elements = {
-    "papersize": "a4paper",
-    "pointsize": "11pt",
-    # One-sided, chapters start on any page: no blank pages between chapters.
-    "extraclassoptions": "openany,oneside",
-    "printindex": "",
-    # The home page's text opens the book as its introduction, after the contents.
-    "tableofcontents": r"""\sphinxtableofcontents
-\chapter*{Introduction}
-\addcontentsline{toc}{chapter}{Introduction}
-\markboth{Introduction}{}
-""",
-    "preamble": rf"""
-\hypersetup{{
-  pdftitle={{{HANDBOOK_TITLE}}},
-  pdfauthor={{{HANDBOOK_AUTHOR}}},
-  pdfsubject={{{HANDBOOK_SUBTITLE}}},
-  pdfkeywords={{{HANDBOOK_KEYWORDS}}},
-  pdflang={{en-GB}},
-}}
-% Running headers: the chapter's title on the left, the handbook's on the right,
-% the page number at the foot.
-\makeatletter
-\renewcommand{{\chaptermark}}[1]{{\markboth{{#1}}{{}}}}
-\fancypagestyle{{normal}}{{
-  \fancyhf{{}}
-  \fancyhead[L]{{\py@HeaderFamily\nouppercase{{\leftmark}}}}
-  \fancyhead[R]{{\py@HeaderFamily {HANDBOOK_TITLE}}}
-  \fancyfoot[C]{{\py@HeaderFamily\thepage}}
-  \renewcommand{{\headrulewidth}}{{0.4pt}}
-  \renewcommand{{\footrulewidth}}{{0pt}}
-}}
-% Headings never hyphenate: a question split as "coun-selling?" reads badly.
-\titleformat{{\section}}{{\Large\py@HeaderFamily\raggedright\hyphenpenalty=10000}}%
-  {{\py@TitleColor\thesection}}{{0.5em}}{{\py@TitleColor}}
-\titleformat{{\subsection}}{{\large\py@HeaderFamily\raggedright\hyphenpenalty=10000}}%
-  {{\py@TitleColor\thesubsection}}{{0.5em}}{{\py@TitleColor}}
-\fancypagestyle{{plain}}{{
-  \fancyhf{{}}
-  \fancyfoot[C]{{\py@HeaderFamily\thepage}}
-  \renewcommand{{\headrulewidth}}{{0pt}}
-  \renewcommand{{\footrulewidth}}{{0pt}}
-}}
-\makeatother
-""",
-    "maketitle": rf"""
-\begin{{titlepage}}
-  \centering
-  \vspace*{{0.25\textheight}}
-  {{\Huge\bfseries {HANDBOOK_TITLE}\par}}
-  \vspace{{1.5em}}
-  {{\Large {HANDBOOK_SUBTITLE}\par}}
-  \vspace{{3em}}
-  {{\large {HANDBOOK_EDITION}, version {release}\par}}
-  \vspace{{0.5em}}
-  {{\large Built on {BUILD_DATE}\par}}
-  \vfill
-  {{\normalsize {HANDBOOK_AUTHOR}\par}}
-  \vspace{{0.5em}}
-  {{\small Text licensed under {CONTENT_LICENCE}.\par}}
-\end{{titlepage}}
-% The urgent-help card, from docs/_data/urgent-help.toml (see urgent_help.py).
-\HandbookUrgentHelp
-\clearpage
-""",
-}
+# -- Print view (print_view; the PDF handbook and leaflets, printed by WeasyPrint) --
+# The contributors' guide is for the repository's readers, not for patients.
+print_exclude = ["contributing"]
+# The contents page lists each question of the FAQ, not only the chapter.
+print_contents_sections = ["faq/index"]
+print_edition = f"{HANDBOOK_EDITION}, version {release}"
+print_licence = CONTENT_LICENCE
+print_keywords = HANDBOOK_KEYWORDS
 
 # -- EPUB output ----------------------------------------------------------------------
 
@@ -295,6 +226,8 @@ epub_author = HANDBOOK_AUTHOR
 epub_publisher = HANDBOOK_AUTHOR
 epub_copyright = copyright
 epub_show_urls = "footnote"
+# The glossary is the handbook's index: no generated index in the reading order.
+epub_use_index = False
 # Sphinx keeps .buildinfo.bak in the output folder after a configuration change.
 epub_exclude_files = ["search.html", ".buildinfo", ".buildinfo.bak"]
 

@@ -12,6 +12,7 @@ looking current:
 
     BUILDDIR/html/                  the website
     BUILDDIR/pdf/NAME.pdf           the PDF handbook
+    BUILDDIR/pdf/leaflets/SLUG.pdf  a leaflet of each article
     BUILDDIR/epub/NAME.epub         the EPUB handbook
 
 NAME is HANDBOOK_FILENAME in docs/conf.py.
@@ -37,16 +38,14 @@ import build_state
 import source_checks
 
 ROOT = Path(__file__).resolve().parent.parent
+# Where the article leaflets go, in the print view, the PDF folder and the site.
+LEAFLETS = "leaflets"
 
 # Strict everywhere: nitpicky, warnings are errors, but report them all.
 SPHINX_OPTIONS = ["-n", "-W", "--keep-going"]
 # Parallel jobs for sphinx-build ("auto" = one per core).  benchmarks/run.py
 # measures serial against parallel; set HANDBOOK_JOBS to override.
 DEFAULT_JOBS = "1"
-# kpathsea's "paranoid" mode: TeX opens no absolute path outside its folder, no
-# "..", no dot file.  Pages cannot carry raw LaTeX (docs/_ext/content_policy.py);
-# this holds even if something slips into the .tex.
-TEX_ENVIRONMENT = {"openin_any": "p", "openout_any": "p"}
 
 # How Sphinx reports a problem: "FILE:LINE: WARNING: ...", "FILE: WARNING: ..."
 # or, for a fault in no file, "WARNING: ...".
@@ -107,14 +106,14 @@ def run(command: list[str], **kwargs) -> None:
 _unconfirmed: list[Path] = []
 
 
-def sphinx(builder: str, source: Path, builddir: Path) -> Path:
+def sphinx(builder: str, source: Path, builddir: Path, options: list[str] = ()) -> Path:
     """Run sphinx-build for one builder into its work folder; return that folder."""
     outdir = builddir / "work" / builder
     doctrees = builddir / "doctrees" / builder  # kept out of the published site
     _unconfirmed.append(build_state.start(builder, [outdir, doctrees]))
     jobs = os.environ.get("HANDBOOK_JOBS", DEFAULT_JOBS)
-    run_sphinx([sys.executable, "-m", "sphinx", "-b", builder, *SPHINX_OPTIONS, "-j", jobs,
-                "-d", str(doctrees), str(source), str(outdir)], builddir)
+    run_sphinx([sys.executable, "-m", "sphinx", "-b", builder, *SPHINX_OPTIONS, *options,
+                "-j", jobs, "-d", str(doctrees), str(source), str(outdir)], builddir)
     return outdir
 
 
@@ -166,7 +165,10 @@ def publish_tree(built: Path, published: Path, extra_files: list[Path],
     for extra in extra_files:
         target = partial / downloads_dir / extra.name
         target.parent.mkdir(exist_ok=True)
-        shutil.copyfile(extra, target)
+        if extra.is_dir():
+            shutil.copytree(extra, target)
+        else:
+            shutil.copyfile(extra, target)
     old = published.with_name(published.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if published.exists():
@@ -185,21 +187,37 @@ def published_paths(builddir: Path, name: str) -> dict[str, Path]:
 
 def build_html(source: Path, builddir: Path, name: str) -> Path:
     paths = published_paths(builddir, name)
-    downloads = [paths[kind] for kind in ("pdf", "epub") if paths[kind].exists()]
-    publish_tree(sphinx("html", source, builddir), paths["html"], downloads,
-                 conf_value(source, "DOWNLOADS_DIR"))
+    leaflets = paths["pdf"].parent / LEAFLETS
+    downloads = [path for path in (paths["pdf"], paths["epub"], leaflets) if path.exists()]
+    downloads_dir = conf_value(source, "DOWNLOADS_DIR")
+    # Articles link to their leaflets only when there are leaflets to publish.
+    options = (["-D", f"print_leaflet_folder={downloads_dir}/{LEAFLETS}"]
+               if leaflets.exists() else [])
+    publish_tree(sphinx("html", source, builddir, options), paths["html"], downloads,
+                 downloads_dir)
     return paths["html"]
 
 
 def build_pdf(source: Path, builddir: Path, name: str) -> Path:
-    latex_dir = sphinx("latex", source, builddir)
-    # Sphinx writes a Makefile that drives latexmk with xelatex.  Stop at the
-    # first TeX error instead of waiting for input that never comes.
-    env = dict(os.environ, LATEXMKOPTS="-silent -halt-on-error",
-               LATEXOPTS="-interaction=nonstopmode -halt-on-error", **TEX_ENVIRONMENT)
-    run(["make", "-C", str(latex_dir), "all-pdf"], env=env, stdout=subprocess.DEVNULL)
+    """The handbook and the article leaflets, printed from the print view."""
+    from print_pdf import PrintFailed, print_pdf
+
+    print_dir = sphinx("print", source, builddir)
+    work = builddir / "work" / "pdf"
+    shutil.rmtree(work, ignore_errors=True)
+    (work / LEAFLETS).mkdir(parents=True)
+    pages = [(print_dir / "handbook.html", work / f"{name}.pdf")] + [
+        (html, work / LEAFLETS / html.with_suffix(".pdf").name)
+        for html in sorted((print_dir / LEAFLETS).glob("*.html"))]
+    print(f"$ weasyprint ({len(pages)} PDFs) {print_dir}", flush=True)
+    try:
+        for html, pdf in pages:
+            print_pdf(html, pdf, print_dir, source)
+    except PrintFailed as failure:
+        print(failure, file=sys.stderr)
+        raise BuildFailed("The PDF engine (WeasyPrint) stopped: its message is above.") from None
     published = published_paths(builddir, name)["pdf"]
-    publish_file(latex_dir / f"{name}.pdf", published)
+    publish_tree(work, published.parent, [], "")
     return published
 
 
@@ -255,7 +273,8 @@ def build_steps(steps: list[str], source: Path, builddir: Path, name: str) -> in
                 advice = explain_os_error(str(failure), builddir) or "See the message above."
             published = ""
             if step in paths:
-                remove_published(paths[step])
+                # The PDF step publishes a folder: the handbook and its leaflets.
+                remove_published(paths[step].parent if step == "pdf" else paths[step])
                 published = f": nothing was published at {paths[step]}"
             print(f"\nBuild failed ({step}){published}.\n{advice}", file=sys.stderr)
             return 1

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 import subprocess
 
 import pytest
-from conftest import DOCS, ROOT, build, copy_docs, source_pages
+from conftest import DOCS, ROOT, build, conf_value, copy_docs, source_pages
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.build
@@ -37,10 +38,11 @@ def test_pdf_opens_and_its_outline_has_every_chapter(pdf_path):
     reader = PdfReader(pdf_path)
     assert len(reader.pages) > 3
     outline = pdf_outline_titles(reader)
-    # Every page but the home page is a chapter of the book.
+    # Every page but the home page and those left out of print is a chapter of the book.
+    left_out = {"index", *ast.literal_eval(conf_value("print_exclude"))}
     chapter_titles = []
     for page in source_pages():
-        if str(page) == "index":
+        if str(page) in left_out:
             continue
         text = (DOCS / page.with_suffix(".md")).read_text(encoding="utf-8")
         chapter_titles.append(re.search(r"^# (.+)$", text, re.M).group(1).strip())
@@ -117,11 +119,11 @@ def test_missing_system_packages_give_the_exact_commands(tmp_path):
         if found:
             (bin_dir / tool).symlink_to(found)
     result = subprocess.run(
-        [str(bin_dir / "bash"), str(ROOT / "scripts" / "ensure-system-packages"), "tex",
+        [str(bin_dir / "bash"), str(ROOT / "scripts" / "ensure-system-packages"), "pdf",
          "chromium"], capture_output=True, text=True, env={"PATH": str(bin_dir)})
     assert result.returncode == 1, result.stdout + result.stderr
     message = result.stderr
-    assert "sudo apt-get update && sudo apt-get install latexmk texlive-xetex" in message
+    assert "sudo apt-get update && sudo apt-get install fontconfig fonts-noto-core" in message
     assert "chromium" in message.split("Debian/Ubuntu:")[1].splitlines()[0]
     assert "Fedora:" in message and "sudo dnf install" in message
     assert "macOS:" in message and "brew install" in message

@@ -1,17 +1,111 @@
-"""The PDF handbook and the EPUB: structure, metadata, fonts, links, downloads."""
+"""The PDF handbook, the article leaflets and the EPUB, read as readers get them.
+
+The PDFs are read with pypdf (text, outline, pages) and pikepdf (structure
+tree, fonts, metadata).  ``pdfua`` checks a machine-checkable subset of
+PDF/UA-1: passing it is not full PDF/UA conformance.
+"""
 
 from __future__ import annotations
 
+import ast
+import itertools
+import json
+import os
 import re
-import shutil
 import subprocess
+import sys
+import zipfile
 from urllib.parse import urlparse
 
+import pikepdf
 import pytest
-from conftest import ARTICLES, FAQ, conf_value, html_pages, soup
+from conftest import (
+    ARTICLES,
+    FAQ,
+    ROOT,
+    build,
+    conf_value,
+    copy_docs,
+    html_pages,
+    main_content,
+    soup,
+)
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.build
+
+
+# -- Reading a PDF --------------------------------------------------------------
+
+
+def flat(text: str) -> str:
+    """Text as a reader reads it: words joined again across line-end hyphens."""
+    return " ".join(text.replace("\u2010\n", "").split())
+
+
+def page_texts(path) -> list[str]:
+    return [flat(page.extract_text()) for page in PdfReader(path).pages]
+
+
+def outline_pages(path) -> dict[str, int]:
+    """Each bookmark's title and the page (from 1) it opens."""
+    reader = PdfReader(path)
+    found = {}
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                found.setdefault(item.title, reader.get_destination_page_number(item) + 1)
+
+    walk(reader.outline)
+    return found
+
+
+_OPEN: dict = {}
+
+
+def opened(path) -> pikepdf.Pdf:
+    """The PDF, opened once per test session (its objects live as long as it)."""
+    if path not in _OPEN:
+        _OPEN[path] = pikepdf.open(path)
+    return _OPEN[path]
+
+
+def structure(path) -> list[tuple[str, pikepdf.Dictionary]]:
+    """The structure elements in reading order, as (role, element)."""
+    elements = []
+
+    def walk(node):
+        if isinstance(node, pikepdf.Array):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            elements.append((str(node.S), node))
+            if "/K" in node:
+                walk(node.K)
+
+    walk(opened(path).Root.StructTreeRoot.K)
+    return elements
+
+
+def chapter_pages(path) -> dict[str, int]:
+    """The chapters' and FAQ questions' bookmarks, with the page each opens."""
+    reader = PdfReader(path)
+    questions = set(re.findall(r"^## (.+)$", FAQ.read_text(), re.M))
+    found = {}
+    for item in reader.outline:
+        items = item if isinstance(item, list) else [item]
+        for entry in items:
+            if isinstance(entry, list) or (item is not entry and entry.title not in questions):
+                continue
+            found[entry.title] = reader.get_destination_page_number(entry) + 1
+    return found
+
+
+def leaflets(pdf_path):
+    return sorted((pdf_path.parent / "leaflets").glob("*.pdf"))
 
 
 def toctree_titles(html_dir) -> list[str]:
@@ -20,36 +114,111 @@ def toctree_titles(html_dir) -> list[str]:
     return [a.get_text(strip=True) for a in nav.select("li.toctree-l1 > a")]
 
 
-def test_outline_top_level_mirrors_the_toctree(pdf_path, html_dir):
-    outline = [item.title for item in PdfReader(pdf_path).outline if not isinstance(item, list)]
-    # The home page's own text comes first, as the introduction.
-    assert outline == ["Introduction", *toctree_titles(html_dir)]
+def print_excluded_titles(html_dir) -> list[str]:
+    excluded = ast.literal_eval(conf_value("print_exclude"))
+    return [soup(html_dir / f"{page}.html").find("h1").get_text(strip=True).rstrip("#¶")
+            for page in excluded]
 
 
-def squeeze(text: str) -> str:
-    # pypdf drops some spaces between words set in the bold heading font.
-    return re.sub(r"\s+", "", text)
+@pytest.fixture(scope="module")
+def all_pdfs(pdf_path):
+    return [pdf_path, *leaflets(pdf_path)]
 
 
-def test_text_has_every_article_and_faq_question(pdf_text):
-    flat = squeeze(pdf_text)
+# -- The book's order and front -------------------------------------------------
+
+
+def test_outline_is_card_contents_then_the_toctree(pdf_path, html_dir):
+    top = [item.title for item in PdfReader(pdf_path).outline if not isinstance(item, list)]
+    chapters = [t for t in toctree_titles(html_dir) if t not in print_excluded_titles(html_dir)]
+    assert top == ["Need help now?", "Contents", "Introduction", *chapters]
+
+
+def test_every_article_and_faq_question_is_bookmarked(pdf_path):
+    bookmarks = outline_pages(pdf_path)
     titles = [re.search(r"^# (.+)$", a.read_text(), re.M).group(1) for a in ARTICLES]
     questions = re.findall(r"^## (.+)$", FAQ.read_text(), re.M)
-    missing = [t for t in titles + questions if squeeze(t) not in flat]
+    missing = [t for t in titles + questions if t not in bookmarks]
     assert not missing, missing
 
 
-def test_title_page_and_front_matter(pdf_path):
-    reader = PdfReader(pdf_path)
-    first = " ".join(reader.pages[0].extract_text().split())
+def test_title_page_with_a_note_about_the_pdf(pdf_path):
+    first, second, third = page_texts(pdf_path)[:3]
     assert "The Psychotherapy Handbook" in first
     assert re.search(r"version \d{4}\.\d+", first)
-    assert re.search(r"Built on \d{1,2} \w+ \d{4}", first)
+    assert re.search(r"Built on \d{1,2} [A-Z][a-z]+ \d{4}", first)
+    squeezed = first.replace(" ", "")
+    assert "AboutthisPDF" in squeezed and conf_value("SITE_URL") in squeezed
     assert "Creative Commons" in first
-    second = reader.pages[1].extract_text()
-    assert "Need help now?" in second, "the urgent-help card should follow the title page"
-    third = reader.pages[2].extract_text()
-    assert "Contents" in third
+    assert second.startswith("Need help now?"), "the urgent-help card follows the title page"
+    assert third.startswith("Contents")
+
+
+def test_urgent_help_card_prints_each_number_once(pdf_path):
+    from urgent_help import load
+
+    card = page_texts(pdf_path)[1].split("Need help now?", 1)[1].split("Anywhere else")[0]
+    data = load()
+    for tier in data.tiers:
+        assert tier.heading in card
+        for contact in tier.contacts:
+            for _, value in contact.ways():
+                assert card.count(value) == 1, f"{value} printed {card.count(value)} times"
+    headings = [role for role, _ in structure(pdf_path) if re.fullmatch(r"/H\d", role)]
+    assert headings[:4] == ["/H1", "/H2", "/H2", "/H2"], "the tiers are headings under the card's"
+
+
+def test_contents_give_the_page_of_every_chapter_and_question(pdf_path):
+    contents = page_texts(pdf_path)[2]
+    for title, page in chapter_pages(pdf_path).items():
+        if title in ("Need help now?", "Contents") or title not in contents:
+            continue
+        assert re.search(re.escape(title) + r"[ .]*" + str(page) + r"\b", contents), (
+            f"contents: {title} should say page {page}")
+    faq = outline_pages(pdf_path)
+    for question in re.findall(r"^## (.+)$", FAQ.read_text(), re.M):
+        assert question in contents and faq[question]
+
+
+def test_cross_references_give_the_right_page(pdf_path):
+    pages = chapter_pages(pdf_path)
+    text = " ".join(page_texts(pdf_path)[3:])
+    found = 0
+    for title, page in pages.items():
+        for match in re.finditer(re.escape(title) + r" \(page (\d+)\)", text):
+            found += 1
+            assert int(match.group(1)) == page, f"{title} is on page {page}, not {match.group(1)}"
+    assert found >= 10, f"only {found} cross-references with a page number"
+
+
+def test_citations_give_the_page_of_their_reference(pdf_path):
+    text = " ".join(page_texts(pdf_path))
+    assert re.search(r"\(Shedler, 2010 \[page \d+\]\)", text), "no page after a citation"
+
+
+def test_external_addresses_are_printed(pdf_text):
+    text = flat(pdf_text).replace(" ", "")
+    assert (conf_value("REPOSITORY_URL") + "/issues/new").replace(" ", "") in text
+
+
+def test_print_leaves_out_screen_only_content(pdf_text, pdf_path, html_dir):
+    text = flat(pdf_text)
+    for screen_only in ("Cite this page", "@misc", "search box", "cookies", "Edit this page",
+                        "Download the whole handbook"):
+        assert screen_only not in text, f"{screen_only!r} is in the PDF"
+    bookmarks = outline_pages(pdf_path)
+    for title in print_excluded_titles(html_dir):
+        assert title not in bookmarks
+
+
+def test_running_heads_show_the_chapter(pdf_path):
+    start = chapter_pages(pdf_path)["What is psychotherapy?"]
+    following = str(start + 1)  # the chapter's second page
+    # The top margin only: 24 mm of an A4 page (595 pt wide).
+    head = subprocess.run(["pdftotext", "-f", following, "-l", following, "-x", "0", "-y", "0",
+                           "-W", "595", "-H", "68", str(pdf_path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert head.strip() == "What is psychotherapy?", head
 
 
 def test_document_information(pdf_path):
@@ -59,47 +228,182 @@ def test_document_information(pdf_path):
     assert info.author == "The handbook's editors"
     assert info.subject and "psychotherapy" in info.subject
     assert info.get("/Keywords") and "depression" in info["/Keywords"]
-    assert reader.trailer["/Root"].get("/Lang") == "en-GB"
 
 
-def test_internal_links_exist(pdf_path):
-    reader = PdfReader(pdf_path)
-    internal = 0
-    external = 0
-    for page in reader.pages:
-        for annot in page.get("/Annots") or []:
-            annot = annot.get_object()
-            if annot.get("/Subtype") != "/Link":
+# -- Tagged PDF (PDF/UA-1) -----------------------------------------------------------
+
+
+def test_lang_title_and_pdfua_identifier(all_pdfs):
+    for path in all_pdfs:
+        with pikepdf.open(path) as pdf:
+            assert pdf.Root.Lang == "en-GB", path.name
+            assert pdf.Root.ViewerPreferences.DisplayDocTitle is True, path.name
+            assert pdf.Root.MarkInfo.Marked is True, path.name
+            assert pdf.open_metadata().get("pdfuaid:part") == "1", path.name
+
+
+def test_headings_follow_the_outline_without_skipping_levels(all_pdfs):
+    for path in all_pdfs:
+        levels = [int(role[2]) for role, _ in structure(path) if re.fullmatch(r"/H\d", role)]
+        assert levels and levels[0] == 1, f"{path.name}: the first heading is not H1"
+        skips = [(a, b) for a, b in itertools.pairwise(levels) if b > a + 1]
+        assert not skips, f"{path.name}: heading levels skip {skips}"
+
+
+def test_every_heading_has_text(all_pdfs):
+    def marks_content(node) -> bool:
+        kid = node.get("/K")
+        kids = list(kid) if isinstance(kid, pikepdf.Array) else [kid]
+        for item in kids:
+            if isinstance(item, pikepdf.Dictionary):
+                if marks_content(item):
+                    return True
+            elif isinstance(item, int):
+                return True
+        return False
+
+    for path in all_pdfs:
+        empty = [role for role, element in structure(path)
+                 if re.fullmatch(r"/H\d", role) and not marks_content(element)]
+        assert not empty, f"{path.name}: empty headings {empty}"
+
+
+def test_lists_are_tagged_as_lists(pdf_path):
+    roles = [role for role, _ in structure(pdf_path)]
+    assert roles.count("/L") >= 10 and roles.count("/LI") >= 50
+    elements = structure(pdf_path)
+    for role, element in elements:
+        if role == "/L":
+            kids = [str(k.S) for k in element.K if isinstance(k, pikepdf.Dictionary)]
+            assert kids and set(kids) <= {"/LI", "/L", "/Caption"}, kids
+
+
+def test_tables_have_header_cells(pdf_path):
+    def roles_under(element) -> set[str]:
+        kids = element.get("/K")
+        kids = kids if isinstance(kids, pikepdf.Array) else [kids]
+        found = set()
+        for kid in kids:
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                found |= {str(kid.S)} | roles_under(kid)
+        return found
+
+    for role, element in structure(pdf_path):
+        if role == "/Table":
+            assert "/TH" in roles_under(element), "a table without header cells"
+
+
+def test_links_are_link_elements_with_alternative_text(pdf_path):
+    pdf = opened(pdf_path)
+    parents = pdf.Root.StructTreeRoot.ParentTree.Nums
+    by_key = {int(parents[i]): parents[i + 1] for i in range(0, len(parents), 2)}
+    links = [a for page in pdf.pages for a in page.get("/Annots", [])
+             if a.get("/Subtype") == "/Link"]
+    assert len(links) >= 100
+    for annotation in links:
+        alternative = str(annotation.get("/Contents", ""))
+        assert alternative.strip() and not alternative.startswith("p-"), alternative
+        element = by_key[int(annotation.StructParent)]
+        # A link broken over two lines has a second part inside its Link element.
+        assert "/Link" in (element.S, element.P.S), element.S
+
+
+def test_page_margins_are_artifacts(all_pdfs):
+    """Running heads, page numbers and the help line are artifacts, not content:
+    every tagged piece of content belongs to the structure tree."""
+    for path in all_pdfs:
+        reachable = {element.objgen for _, element in structure(path)}
+        pdf = opened(path)
+        nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+        for index in range(0, len(nums), 2):
+            if int(nums[index]) >= len(pdf.pages):
                 continue
-            action = annot.get("/A")
-            if annot.get("/Dest") is not None or (action and action.get("/S") == "/GoTo"):
-                internal += 1
-            elif action and action.get("/S") == "/URI":
-                external += 1
-    assert internal >= 50, f"only {internal} internal links"
-    assert external >= 10, f"only {external} external links"
+            orphans = [e for e in nums[index + 1]
+                       if isinstance(e, pikepdf.Dictionary) and e.objgen not in reachable]
+            # (An MCID with no element is an artifact's old number: null.)
+            assert not orphans, f"{path.name} page {int(nums[index]) + 1}: untagged margins"
+        for number, page in enumerate(pdf.pages[1:], start=2):
+            operators = [(ops, str(op)) for ops, op in pikepdf.parse_content_stream(page)]
+            artifacts = [ops for ops, op in operators
+                         if op == "BMC" and ops[0] == pikepdf.Name.Artifact]
+            assert artifacts, f"{path.name} page {number}: no artifacts"
 
 
-def test_every_font_is_embedded(pdf_path):
-    assert shutil.which("pdffonts"), "pdffonts (poppler-utils) is needed; make test installs it"
-    rows = subprocess.run(["pdffonts", str(pdf_path)], capture_output=True, text=True,
-                          check=True).stdout.splitlines()[2:]
-    not_embedded = [row for row in rows if row.split()[-5] != "yes"]
-    assert rows and not not_embedded, not_embedded
+def test_every_font_is_embedded_with_unicode_mappings(all_pdfs):
+    for path in all_pdfs:
+        with pikepdf.open(path) as pdf:
+            fonts = {font.objgen: font for page in pdf.pages
+                     for font in page.Resources.get("/Font", {}).values()}
+            assert fonts, path.name
+            for font in fonts.values():
+                assert "/ToUnicode" in font, f"{path.name}: {font.BaseFont} has no ToUnicode"
+                descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+                descriptor = descendant.FontDescriptor
+                assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), (
+                    f"{path.name}: {font.BaseFont} is not embedded")
+            names = {str(f.BaseFont).split("+")[-1] for f in fonts.values()}
+            assert {"Noto-Sans", "Noto-Sans-Bold"} <= names, names
 
 
-def test_no_blank_pages(pdf_path):
+def test_pdfua_subset_reports_no_findings(all_pdfs):
+    """pdfua checks a machine-checkable subset of PDF/UA-1, not full conformance."""
+    result = subprocess.run([sys.executable, "-m", "pdfua", "check", *map(str, all_pdfs)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# -- Print typography -------------------------------------------------------------
+
+
+def test_lines_are_at_most_about_75_characters(pdf_path):
     reader = PdfReader(pdf_path)
-    blank = [number for number, page in enumerate(reader.pages, start=1)
-             if not page.extract_text().strip() and not page.images]
-    assert not blank, f"blank pages: {blank}"
+    help_line = "Need help now?"
+    lines = [line for page in reader.pages[3:] for line in page.extract_text().splitlines()
+             if len(line) > 40 and help_line not in line and "http" not in line]
+    average = sum(map(len, lines)) / len(lines)
+    assert average <= 75, f"full lines average {average:.0f} characters"
+    assert max(map(len, lines)) <= 82, max(lines, key=len)
 
 
-def test_no_overfull_lines(handbook):
-    log = (handbook.builddir / "work" / "latex" / "psychotherapy-handbook.log").read_text(
-        errors="replace")
-    wide = [float(m) for m in re.findall(r"Overfull \\hbox \((\d+\.\d+)pt too wide", log)]
-    assert not [w for w in wide if w > 3.0], f"overfull lines (pt): {wide}"
+def test_no_blank_pages(all_pdfs):
+    for path in all_pdfs:
+        reader = PdfReader(path)
+        blank = [number for number, page in enumerate(reader.pages, start=1)
+                 if not page.extract_text().strip()]
+        assert not blank, f"{path.name}: blank pages {blank}"
+
+
+# -- Leaflets ------------------------------------------------------------------------
+
+
+def test_every_article_has_a_leaflet_with_card_and_references(pdf_path):
+    made = {path.stem for path in leaflets(pdf_path)}
+    assert made == {article.stem for article in ARTICLES}
+    for path in leaflets(pdf_path):
+        source = next(a for a in ARTICLES if a.stem == path.stem).read_text()
+        title = re.search(r"^# (.+)$", source, re.M).group(1)
+        text = " ".join(page_texts(path))
+        assert title in text and "Need help now?" in text, path.name
+        assert "Samaritans" in text
+        if "{cite" in source:
+            assert "References" in outline_pages(path), f"{path.name}: no references"
+        assert "(page " not in text, f"{path.name}: a page number from the book"
+    depression = " ".join(page_texts(pdf_path.parent / "leaflets"
+                                     / "can-psychotherapy-help-with-depression.pdf"))
+    assert depression.count("Driessen, E., Hegelmaier") == 1, "a reference listed twice"
+
+
+def test_articles_link_to_their_leaflets(html_dir, pdf_path):
+    for article in ARTICLES:
+        page = html_dir / "articles" / f"{article.stem}.html"
+        links = main_content(soup(page)).find_all("a", string="Download this article (PDF)")
+        assert len(links) == 1, page.name
+        target = (page.parent / links[0]["href"]).resolve()
+        assert target.is_file(), f"{page.name}: {links[0]['href']} does not resolve"
+        assert target.read_bytes() == (pdf_path.parent / "leaflets" / target.name).read_bytes()
+
+
+# -- Downloads and the EPUB -----------------------------------------------------------
 
 
 def test_downloads_resolve_on_every_page(html_dir, pdf_path, epub_path):
@@ -118,9 +422,94 @@ def test_downloads_resolve_on_every_page(html_dir, pdf_path, epub_path):
     assert home.find("a", href=f"downloads/{pdf_path.name}"), "no PDF link on the home page"
 
 
+ACE = ROOT / ".cache" / "ace" / "node_modules" / ".bin" / "ace-puppeteer"
+
+
+def test_epub_passes_daisy_ace(epub_path, tmp_path):
+    assert ACE.exists(), "DAISY Ace is missing: `make test` installs it into .cache/ace"
+    result = subprocess.run([str(ACE), "--silent", "--outdir", str(tmp_path), str(epub_path)],
+                            capture_output=True, text=True,
+                            env={**os.environ, "PUPPETEER_EXECUTABLE_PATH": "/usr/bin/chromium"})
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    violations = [f"{item['earl:testSubject']['url']}: {test['earl:test']['dct:title']}"
+                  for item in report["assertions"] for test in item.get("assertions", [])]
+    assert not violations, violations
+    assert report["earl:result"]["earl:outcome"] == "pass", result.stdout + result.stderr
+
+
+def test_epub_structure_and_accessibility_metadata(epub_path):
+    with zipfile.ZipFile(epub_path) as epub:
+        pages = {name: epub.read(name).decode("utf-8") for name in epub.namelist()
+                 if name.endswith(".xhtml")}
+        package = epub.read("content.opf").decode("utf-8")
+    for name, text in pages.items():
+        assert re.search(r'<html[^>]* lang="en-GB"', text), f"{name} has no lang"
+        assert not re.search(r'<p class="rubric">Footnotes</p>(?!\s*<aside)', text), (
+            f"{name}: an empty Footnotes heading")
+    assert "genindex.xhtml" not in pages, "a generated index beside the glossary"
+    spine = re.findall(r'<itemref idref="([^"]+)"', package)
+    first = re.search(rf'<item id="{spine[0]}" href="([^"]+)"', package).group(1)
+    assert first == "urgent-help.xhtml", f"the reading order starts with {first}"
+    for name, text in pages.items():
+        if name not in ("urgent-help.xhtml", "nav.xhtml"):
+            assert 'class="urgent-help-pointer"' in text, f"{name}: no pointer to urgent help"
+    for needed in ("schema:accessMode", "schema:accessModeSufficient",
+                   "schema:accessibilityFeature", "schema:accessibilityHazard",
+                   "schema:accessibilitySummary", "dcterms:conformsTo"):
+        assert needed in package, f"content.opf has no {needed}"
+
+
 def test_epub_passes_epubcheck(epub_path):
     jar = "/usr/share/java/epubcheck.jar"
     result = subprocess.run(["java", "-jar", jar, str(epub_path)],
                             capture_output=True, text=True)
     report = result.stdout + result.stderr
     assert result.returncode == 0 and "0 fatals / 0 errors" in report, report
+
+
+# -- Faults and edge cases, on a copy of the sources ------------------------------------
+
+
+def edit(docs, page: str, change) -> None:
+    path = docs / page
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def test_long_title_and_a_table_print_cleanly(tmp_path):
+    docs = copy_docs(tmp_path)
+    long_title = ("About this handbook: how it is written, sourced, reviewed and checked, "
+                  "and whom to tell when something in it is wrong")
+    edit(docs, "about.md", lambda text: text.replace("# About this handbook", f"# {long_title}")
+         + "\n## Services\n\n| Service | When |\n| --- | --- |\n| Samaritans | Any time |\n")
+    result = build("pdf", tmp_path / "build", source=docs)
+    assert result.returncode == 0, result.output
+    pdf = result.published("pdf")
+    start = chapter_pages(pdf)[long_title]
+    for page in (start, start + 1):
+        head = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-x", "0", "-y",
+                               "0", "-W", "595", "-H", "68", str(pdf), "-"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        assert "\n" not in head and head.endswith("…"), f"page {page}: running head {head!r}"
+    test_tables_have_header_cells(pdf)
+    assert "/Table" in {role for role, _ in structure(pdf)}
+
+
+def test_a_character_no_font_has_fails_naming_the_page(tmp_path):
+    docs = copy_docs(tmp_path)
+    edit(docs, "faq/index.md", lambda text: text + "\nA face: \U0001FAE8.\n")
+    line = (docs / "faq" / "index.md").read_text(encoding="utf-8").splitlines().index(
+        "A face: \U0001FAE8.") + 1
+    result = build("pdf", tmp_path / "build", source=docs)
+    assert result.returncode != 0
+    assert f"faq/index.md:{line}: no font in the PDF can show" in result.output, result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "build" / "pdf").exists(), "a failed build published a PDF"
+
+
+def test_a_page_with_two_titles_fails_naming_the_line(tmp_path):
+    docs = copy_docs(tmp_path)
+    edit(docs, "faq/index.md", lambda text: text + "\n# A second title\n\nText.\n")
+    result = build("html", tmp_path / "build", source=docs)
+    assert result.returncode != 0
+    assert re.search(r"faq/index\.md:\d+: WARNING: a second top-level title 'A second title'",
+                     result.output), result.output

@@ -66,6 +66,14 @@ def merge_pages(app: Sphinx, env, docnames, other) -> None:
     list_pages(env).update(list_pages(other) & set(docnames))
 
 
+def folder_articles(env, config, list_docname: str) -> list[str]:
+    """The articles a list page shows: the pages in its folder, in the home page's
+    toctree order.  The print view makes a leaflet of each."""
+    folder = list_docname.rpartition("/")[0] + "/"
+    root_toctree = env.toctree_includes.get(config.root_doc, [])
+    return [d for d in root_toctree if d.startswith(folder) and d != list_docname]
+
+
 class FillArticleLists(SphinxPostTransform):
     default_priority = 5  # before cross-references are resolved (10)
 

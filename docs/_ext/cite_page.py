@@ -60,7 +60,9 @@ def add_cite_this_page(app: Sphinx, doctree: nodes.document) -> None:
     url = app.config.html_baseurl.rstrip("/") + "/" + docname + ".html"
     apa, bibtex = citation_texts(title, url, review, app.config)
 
-    section = nodes.section(ids=["cite-this-page"], names=["cite this page"])
+    # Screen only: a printed page cannot be copied (print_view leaves it out).
+    section = nodes.section(ids=["cite-this-page"], names=["cite this page"],
+                            classes=["not-in-print"])
     section += nodes.title(text="Cite this page")
     section += nodes.paragraph(text="To cite this page, copy one of these:")
     section += captioned_block("APA citation", apa, "text", "cite-apa")

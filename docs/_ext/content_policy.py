@@ -29,10 +29,9 @@ file and line and says what is allowed instead; the offending node is also
 removed, so not even an unpublished work folder carries it.  Pages with a
 breach are re-read on every build, so the second build fails like the first.
 
-The same module holds two defences behind the policy: the
-Content-Security-Policy on every HTML page (:func:`content_security_policy`)
-and a URL fetcher that keeps an HTML-to-PDF engine inside the built site
-(:func:`local_url_fetcher`).  scripts/build.py keeps TeX inside its folder.
+The same module holds a defence behind the policy: the Content-Security-Policy
+on every HTML page (:func:`content_security_policy`).  The PDF engine reads only
+local files (scripts/print_pdf.py, ``local_files_only``).
 docs/contributing.md explains the policy to contributors.
 """
 
@@ -42,10 +41,7 @@ import base64
 import functools
 import hashlib
 import re
-from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -462,33 +458,6 @@ def add_csp(app: Sphinx, pagename, templatename, context, doctree) -> None:
     # First in <head>: a policy covers only what comes after it.
     tag = f'\n    <meta http-equiv="Content-Security-Policy" content="{app.builder.handbook_csp}">'
     context["metatags"] = tag + context.get("metatags", "")
-
-
-# -- PDF engines -------------------------------------------------------------------------
-
-def local_url_fetcher(root: Path, fetch: Callable | None = None) -> Callable:
-    """A url_fetcher for an HTML-to-PDF engine (WeasyPrint's ``url_fetcher=``)
-    that reads only files inside ROOT (the built site) and ``data:`` URLs:
-    nothing from another host, nothing else on the build machine.  Other
-    requests raise ValueError, which WeasyPrint reports and skips.  FETCH is
-    the engine's own fetcher (default: weasyprint.default_url_fetcher)."""
-    root = Path(root).resolve()
-
-    def fetcher(url: str, *args, **kwargs):
-        parts = urlsplit(url)
-        allowed = parts.scheme == "data"
-        if parts.scheme == "file" and parts.netloc in ("", "localhost"):
-            path = Path(url2pathname(unquote(parts.path))).resolve()
-            allowed = path.is_relative_to(root) and not any(
-                part.startswith(".") for part in path.relative_to(root).parts)
-        if not allowed:
-            raise ValueError(f"refused to fetch {url}: the PDF may only use files in {root}")
-        engine_fetch = fetch
-        if engine_fetch is None:
-            from weasyprint import default_url_fetcher as engine_fetch
-        return engine_fetch(url, *args, **kwargs)
-
-    return fetcher
 
 
 # -- Sphinx ------------------------------------------------------------------------------

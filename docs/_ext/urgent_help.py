@@ -1,4 +1,4 @@
-r"""The urgent-help card and notice, from the one data file of helplines.
+"""The urgent-help card and notice, from the one data file of helplines.
 
 - ``{urgent-help}`` renders the full card: tiers from most to least urgent, each
   under its own level-two heading, each number a ``tel:`` link, with the date
@@ -11,8 +11,9 @@ r"""The urgent-help card and notice, from the one data file of helplines.
   number by hand.
 - Every HTML page gets ``urgent_help`` in its template context, which
   ``_templates/page.html`` turns into the short notice at the top of the page.
-- The PDF gets a ``\HandbookUrgentHelp`` macro, which conf.py's title page
-  places right after the title.
+- The print view (print_view.py, ``_templates/print/``) sets the card after
+  the title page of the PDF and in each leaflet, through ``Contact.print_parts``
+  and ``Contact.other_ways``, so each number is printed once.
 
 The data lives in ``docs/_data/urgent-help.toml``; nothing else in the sources
 writes a helpline number.  Every contact names the page that confirms it and the
@@ -57,6 +58,30 @@ class Contact:
     def tel_uri(self) -> str:
         return "tel:" + self.phone.replace(" ", "")
 
+    def ways(self) -> list[tuple[str, str]]:
+        """How to reach them, as (verb, number or address)."""
+        return [(verb, value) for verb, value in
+                (("call", self.phone), ("text", self.text), ("email", self.email)) if value]
+
+    def print_parts(self) -> list[tuple[str, bool]]:
+        """The label split around the numbers it already names: (text, is_number)."""
+        parts: list[tuple[str, bool]] = [(self.label, False)]
+        for _, value in self.ways():
+            split = []
+            for text, is_number in parts:
+                pieces = text.split(value) if not is_number else [text]
+                for index, piece in enumerate(pieces):
+                    if index:
+                        split.append((value, True))
+                    if piece:
+                        split.append((piece, is_number))
+            parts = split
+        return parts
+
+    def other_ways(self) -> list[tuple[str, str]]:
+        """The ways the label does not already name, so no number is printed twice."""
+        return [(verb, value) for verb, value in self.ways() if value not in self.label]
+
 
 @dataclass(frozen=True)
 class Tier:
@@ -78,6 +103,12 @@ class UrgentHelp:
     def last_checked(self) -> datetime.date:
         """The oldest check: every number was confirmed on this date or later."""
         return min(c.checked for c in self.contacts)
+
+    @property
+    def closing(self) -> str:
+        """The card's last line, on screen and in print."""
+        return ("Anywhere else: call your local emergency number. "
+                f"These numbers were last checked on {british_date(self.last_checked)}.")
 
     def contact(self, region: str, tier_id: str) -> Contact:
         tier = next(t for t in self.tiers if t.id == tier_id)
@@ -187,10 +218,7 @@ class UrgentHelpCard(SphinxDirective):
             for contact in tier.contacts:
                 box += contact_paragraph(contact)
             card += box
-        card += nodes.paragraph(
-            text="Anywhere else: call your local emergency number. "
-                 f"These numbers were last checked on {british_date(data.last_checked)}.",
-            classes=["urgent-help-checked"])
+        card += nodes.paragraph(text=data.closing, classes=["urgent-help-checked"])
         return [card]
 
     def brief_box(self, data: UrgentHelp) -> nodes.container:
@@ -251,43 +279,10 @@ def add_notice_context(app: Sphinx, pagename, templatename, context, doctree) ->
     context["urgent_help"] = load()
 
 
-def latex_escape(text: str) -> str:
-    for char, escaped in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"),
-                          ("$", r"\$"), ("#", r"\#"), ("_", r"\_")):
-        text = text.replace(char, escaped)
-    return text
-
-
-def latex_card(data: UrgentHelp) -> str:
-    """The card as a framed box, for the PDF's first pages."""
-    lines = [r"\newcommand{\HandbookUrgentHelp}{%",
-             r"\noindent\fbox{\begin{minipage}{\dimexpr\linewidth-2\fboxsep-2\fboxrule}",
-             r"\setlength{\parskip}{0.4em}",
-             r"{\Large\bfseries Need help now?\par}"]
-    for tier in data.tiers:
-        lines.append(rf"\medskip{{\large\bfseries {latex_escape(tier.heading)}\par}}")
-        lines.append(latex_escape(tier.summary) + r"\par")
-        for c in tier.contacts:
-            ways = [w for w in (c.phone, c.text and f"text {c.text}", c.email) if w]
-            lines.append(rf"\textbf{{{latex_escape(c.region)}:}} {latex_escape(c.label)}: "
-                         + ", or ".join(rf"\textbf{{{latex_escape(w)}}}" for w in ways)
-                         + r"\par")
-    lines.append(r"\medskip Anywhere else: call your local emergency number. "
-                 rf"These numbers were last checked on {british_date(data.last_checked)}.")
-    lines += [r"\end{minipage}}", "}"]
-    return "\n".join(lines)
-
-
-def add_latex_card(app: Sphinx, config) -> None:
-    preamble = config.latex_elements.get("preamble", "")
-    config.latex_elements["preamble"] = preamble + "\n" + latex_card(load()) + "\n"
-
-
 def setup(app: Sphinx) -> dict:
     app.add_directive("urgent-help", UrgentHelpCard)
     app.add_directive("urgent-help-sources", UrgentHelpSources)
     app.add_role("helpline", helpline_role)
     app.connect("config-inited", check_data)
     app.connect("html-page-context", add_notice_context)
-    app.connect("config-inited", add_latex_card)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -1,0 +1,112 @@
+"""The handbook's EPUB builder: an e-book that passes DAISY Ace and shows urgent help.
+
+Sphinx's EPUB 3 builder, with what Ace (tests/test_pdf.py runs it) reports
+missing from Sphinx's own files:
+
+- every content document says its language (``lang`` and ``xml:lang``);
+- the package file carries the accessibility metadata of EPUB Accessibility
+  1.1 (access modes, features, hazards, a summary, conformsTo);
+- the navigation document's ``epub:type="toc"`` has its matching ARIA role;
+- the urgent-help page comes first in the reading order, and every other page
+  starts with a line saying where to get help now;
+- each page's body gets the same mending as the website's pages
+  (html_accessibility.mend: heading levels, list roles, focusable code), and
+  loses the empty "Footnotes" headings Sphinx leaves.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from html_accessibility import mend
+from sphinx.application import Sphinx
+from sphinx.builders.epub3 import Epub3Builder
+from urgent_help import load as load_urgent_help
+
+ACCESSIBILITY_METADATA = """\
+    <meta property="schema:accessMode">textual</meta>
+    <meta property="schema:accessModeSufficient">textual</meta>
+    <meta property="schema:accessibilityFeature">structuralNavigation</meta>
+    <meta property="schema:accessibilityFeature">tableOfContents</meta>
+    <meta property="schema:accessibilityFeature">readingOrder</meta>
+    <meta property="schema:accessibilityFeature">alternativeText</meta>
+    <meta property="schema:accessibilityHazard">none</meta>
+    <meta property="schema:accessibilitySummary">Text only, with headings, lists and \
+links marked up for screen readers and a table of contents; no images, sound or \
+flashing content.</meta>
+    <link rel="dcterms:conformsTo" \
+href="http://www.idpf.org/epub/a11y/accessibility-20170105.html#wcag-aa"/>
+    <meta property="dcterms:conformsTo">EPUB Accessibility 1.1 - WCAG 2.1 Level AA</meta>
+"""
+
+
+class AccessibleEpubBuilder(Epub3Builder):
+    name = "epub"
+
+    def toc_add_files(self, refnodes: list[dict]) -> None:
+        """The urgent-help page (with its sections) first, in the reading order
+        and in the tables of contents, which must agree."""
+        super().toc_add_files(refnodes)
+        first = self.config.epub_urgent_help_page + self.out_suffix
+        start = next((i for i, r in enumerate(refnodes) if r["refuri"] == first), None)
+        if start is None:
+            return
+        end = start + 1
+        while end < len(refnodes) and refnodes[end]["level"] > refnodes[start]["level"]:
+            end += 1
+        block = refnodes[start:end]
+        del refnodes[start:end]
+        refnodes[:0] = block
+
+    def build_content(self) -> None:
+        language = self.config.epub_language
+        for page in Path(self.outdir).rglob("*.xhtml"):
+            text = page.read_text(encoding="utf-8")
+            with_lang = re.sub(r"<html(?![^>]*\blang=)", f'<html lang="{language}" '
+                               f'xml:lang="{language}"', text, count=1)
+            if with_lang != text:
+                page.write_text(with_lang, encoding="utf-8")
+        super().build_content()
+        opf = Path(self.outdir, "content.opf")
+        text = opf.read_text(encoding="utf-8")
+        opf.write_text(text.replace("  </metadata>", ACCESSIBILITY_METADATA + "  </metadata>",
+                                    1), encoding="utf-8")
+
+    def build_navigation_doc(self) -> None:
+        super().build_navigation_doc()
+        nav = Path(self.outdir, "nav.xhtml")
+        text = nav.read_text(encoding="utf-8")
+        nav.write_text(text.replace('<nav epub:type="toc">',
+                                    '<nav epub:type="toc" role="doc-toc">'), encoding="utf-8")
+
+
+# Sphinx heads the page's footnotes with a rubric even when every external link
+# already shows its address (a DOI in a reference list) and no footnote follows.
+EMPTY_FOOTNOTES = re.compile(r'<p class="rubric">Footnotes</p>(?!\s*<aside class="footnote-list)')
+
+
+def urgent_help_pointer(app: Sphinx, context) -> str:
+    """Every chapter says where to get help now (the website's notice, in words)."""
+    data = load_urgent_help()
+    emergency, support = data.contact("UK", "emergency"), data.contact("UK", "support")
+    href = context["pathto"](app.config.epub_urgent_help_page)
+    return (f'<p class="urgent-help-pointer"><strong>Need help now?</strong> In the UK call '
+            f"{emergency.phone} in an emergency, or Samaritans on {support.phone}. "
+            f'<a href="{href}">Who to contact, in the UK and elsewhere</a></p>\n')
+
+
+def mend_body(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    if app.builder.name != "epub" or "body" not in context:
+        return
+    body = EMPTY_FOOTNOTES.sub("", mend(context["body"]))
+    if pagename != app.config.epub_urgent_help_page:
+        body = urgent_help_pointer(app, context) + body
+    context["body"] = body
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_builder(AccessibleEpubBuilder, override=True)
+    app.add_config_value("epub_urgent_help_page", "urgent-help", "epub")
+    app.connect("html-page-context", mend_body)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
