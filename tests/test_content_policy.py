@@ -59,14 +59,10 @@ PAYLOADS = [
             r"inside docs/", SECRET),
     Payload("include-dotdot", "```{include} ../../secret.txt\n```",
             r"\{include\} of '../../secret.txt' is outside docs/", SECRET),
-    Payload("include-symlink", "```{include} linked-secret.txt\n```",
-            r"\{include\} of 'linked-secret.txt' is outside docs/", SECRET),
     Payload("literalinclude-absolute", "```{literalinclude} {secret}\n```",
             r"\{literalinclude\} of '/[^']*' is an absolute path", SECRET),
     Payload("literalinclude-dotdot", "```{literalinclude} ../../secret.txt\n```",
             r"\{literalinclude\} of '../../secret.txt' is outside docs/", SECRET),
-    Payload("literalinclude-symlink", "```{literalinclude} linked-secret.txt\n```",
-            r"\{literalinclude\} of 'linked-secret.txt' is outside docs/", SECRET),
     Payload("raw-latex-input", "```{raw} latex\n\\input{{{secret}}}\n```",
             r"the \{raw\} directive \(latex\) is not allowed", "\\input{"),
     # Not on the issue's list.  A plain Markdown link to a file that is not a
@@ -96,6 +92,25 @@ PAYLOADS = [
             r"HTML comments are not allowed in pages: start a line with %", "a note for editors"),
     Payload("csv-table-url", "```{csv-table} Numbers\n:url: https://example.com/HOSTILE-17\n```",
             r"\{csv-table\} with :url: is not allowed", "example.com/HOSTILE-17"),
+    # Found by a hostile review: files that run scripts on the site's own address.
+    Payload("svg-image", "![A chart](chart.svg){width=300}",
+            r"image 'chart.svg' is not allowed: .*files can run scripts", "HOSTILE-19"),
+    Payload("html-download", "[A printable card](card.html)",
+            r"download 'card.html' is not allowed: .*files can run scripts", "HOSTILE-20"),
+    # Maths makes Sphinx load MathJax from a CDN.
+    Payload("maths", "Energy: {math}`E = mc^2`", r"maths is not allowed in pages",
+            "mathjax"),
+    # A look-alike helpline: the official styling, another number.
+    Payload("look-alike-helpline", "[Samaritans 116 123](tel:0900666666)",
+            r"link to 'tel:0900666666': a tel: link may only call a number from "
+            r"docs/_data/urgent-help.toml",
+            "tel:0900666666"),
+    Payload("protocol-relative-link", "[Help](//example.com/HOSTILE-21)",
+            r"link to '//example.com/HOSTILE-21': a link starting '//' goes to another host",
+            "example.com/HOSTILE-21"),
+    # Front matter that switches on MyST syntax the handbook does not allow.
+    Payload("front-matter-settings", "Text.", r"'myst:' settings in front matter are not "
+            r"allowed", "HOSTILE-22", line=2),
 ]
 # What the policy allows, on a page of the same pull request.
 ALLOWED = """# Allowed
@@ -113,6 +128,8 @@ Links to [Samaritans](https://www.samaritans.org/), [a page](../about.md),
 
 # Front matter goes above the title (line 3 is html_meta).
 FRONT_MATTER = {
+    "front-matter-settings": {"myst": {"enable_extensions": ["dollarmath"],
+                                       "substitutions": {"x": "HOSTILE-22"}}},
     "meta-refresh": {"myst": {"html_meta": {
         "http-equiv=refresh": "0; url=https://example.com/HOSTILE-14"}}},
 }
@@ -135,10 +152,16 @@ def hostile(tmp_path_factory):
     docs = copy_docs(root)
     folder = docs / "hostile"
     folder.mkdir()
-    (folder / "linked-secret.txt").symlink_to(secret)
     for payload in PAYLOADS:
         write_page(folder, payload, secret)
     (folder / "snippet.txt").write_text("Text from a snippet inside docs.\n")
+    (folder / "chart.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>'
+                                      'alert("HOSTILE-19")</script></svg>')
+    (folder / "card.html").write_text("<script>alert('HOSTILE-20')</script>")
+    # A javascript: address in the bibliography (sorted first, so the file still parses).
+    bib = docs / "references.bib"
+    bib.write_text("@misc{aaevil2020, author={{Evil}}, title={One}, year={2020},\n"
+                   "  url={javascript:alert('HOSTILE-23')}}\n\n" + bib.read_text())
     (folder / "allowed.md").write_text(ALLOWED)
     toctree = "\n".join(["allowed", *(p.slug for p in PAYLOADS)])
     (folder / "index.md").write_text(f"# Pull request\n\n```{{toctree}}\n{toctree}\n```\n")
@@ -279,3 +302,37 @@ def test_contributing_page_states_the_policy():
         assert f"`{scheme}:`" in section
     for word in ("HTML", "{include}", "{literalinclude}", "{raw}"):
         assert word in section, word
+
+
+@pytest.mark.build
+def test_symbolic_links_out_of_docs_fail_and_publish_nothing(tmp_path):
+    # Found by a hostile review: Sphinx follows links as pages, static files,
+    # images (behind a wildcard) and templates.  A copy of its own, since the
+    # build stops before it reads anything.
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET + "\n")
+    docs = copy_docs(tmp_path)
+    (docs / "_static" / "passwd.css").symlink_to(secret)
+    (docs / "figure-data.png").symlink_to(secret)
+    (docs / "leak.md").symlink_to(secret)
+    # The issue's include and literalinclude through a symlink stop here too.
+    (docs / "linked-secret.txt").symlink_to(secret)
+    (docs / "glossary.md").write_text((docs / "glossary.md").read_text()
+                                      + "\n![Figure](figure-data.*)\n")
+    commit_all(tmp_path, "links out")
+    result = build("html", tmp_path / "build", source=docs)
+    assert result.returncode != 0
+    for name in ("_static/passwd.css", "figure-data.png", "leak.md", "linked-secret.txt"):
+        assert re.search(re.escape(name) + r".*is a symbolic link to a file outside docs/",
+                         result.output), (name, result.output)
+    assert "Traceback" not in result.output
+    assert not [p for p, data in everything_written(tmp_path / "build")
+                if SECRET.encode() in data]
+
+
+@pytest.mark.build
+def test_a_javascript_address_in_the_bibliography_fails(hostile):
+    root, builds = hostile
+    assert "link to 'javascript:alert('HOSTILE-23')'" in builds["html"].output
+    assert not [p for p, data in everything_written(root / "build")
+                if b"javascript:alert('HOSTILE-23')" in data and p.suffix != ".bib"]

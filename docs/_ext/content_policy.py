@@ -40,6 +40,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -50,7 +51,7 @@ from sphinx.application import Sphinx
 from sphinx.directives.code import LiteralInclude
 from sphinx.directives.other import Include
 from sphinx.directives.patches import CSVTable
-from sphinx.errors import ExtensionError
+from sphinx.errors import ExtensionError, SphinxError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -66,6 +67,9 @@ ALLOWED_MARKUP = ("write Markdown, or use a directive such as {note}, {figure} o
                   "{urgent-help}; pages cannot carry HTML, LaTeX or other raw output")
 SEE_ALSO = "(see 'What a page may contain' on the Contributing page)"
 
+# File types a browser runs scripts in, refused as images and downloads.
+ACTIVE_FILES = {".svg", ".svgz", ".html", ".htm", ".xhtml", ".xml", ".js", ".mjs"}
+
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 # Browsers ignore these inside a URL, so "java\tscript:" is "javascript:".
 _IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]")
@@ -80,9 +84,25 @@ def url_scheme(url: str) -> str | None:
 def link_problem(url: str) -> str | None:
     """Why a page may not link to URL, or None if it may."""
     scheme = url_scheme(url)
+    if scheme is None and _IGNORED_IN_URLS.sub("", url).replace("\\", "/").startswith("//"):
+        return f"a link starting '//' goes to another host unchecked: {ALLOWED_LINKS}"
     if scheme is None or scheme in LINK_SCHEMES:
         return None
     return f"a {scheme}: link is not allowed: {ALLOWED_LINKS}"
+
+
+def helpline_problem(url: str) -> str | None:
+    """A page's tel: link may only call a number from the helpline data file, so a
+    page cannot show a look-alike helpline."""
+    if url_scheme(url) != "tel":
+        return None
+    import urgent_help
+
+    known = {c.tel_uri for c in urgent_help.load().contacts if c.phone}
+    if _IGNORED_IN_URLS.sub("", url).replace("-", "") in known:
+        return None
+    return ("a tel: link may only call a number from docs/_data/urgent-help.toml: "
+            "write it with the {helpline} role, for example {helpline}`UK, support`")
 
 
 def file_problem(argument: str, resolved: Path, srcdir: Path,
@@ -335,6 +355,11 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
         resolved = (srcdir / argument.lstrip("/")) if argument.startswith("/") \
             else docdir / argument
         problem = file_problem(argument, resolved, srcdir, _build_dirs(env))
+        if not problem and Path(argument).suffix.lower() in ACTIVE_FILES:
+            # Served from the site's own address, such a file runs its scripts
+            # there, outside every page's Content-Security-Policy.
+            return (f"{what} '{argument}' is not allowed: {', '.join(sorted(ACTIVE_FILES))} "
+                    f"files can run scripts; use a PNG, JPEG or PDF")
         return problem and f"{what} of {problem}: {what}s may only {ALLOWED_FILES}"
 
     def refused(node: nodes.Element, message: str) -> None:
@@ -375,10 +400,15 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
             # MyST makes a link with a scheme it does not know into a cross-reference
             url = node.get("refuri") if isinstance(node, nodes.reference) else (
                 node.get("reftarget") if node.get("reftype") == "myst" else None)
-            problem = url and link_problem(url)
+            problem = url and (link_problem(url) or helpline_problem(url))
             if problem:
                 refused(node, f"link to '{url[:60]}': {problem}")
                 _unwrap(node)
+        elif isinstance(node, nodes.math | nodes.math_block):
+            refused(node, "maths is not allowed in pages: it would load MathJax from "
+                    "another host; write the formula in words")
+            removed.add(id(node))
+            node.parent.remove(node)
         elif isinstance(node, addnodes.toctree):
             kept = []
             for title, ref in node["entries"]:
@@ -388,6 +418,76 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
                 else:
                     kept.append((title, ref))
             node["entries"] = kept
+
+
+def strip_front_matter_settings(app: Sphinx, docname: str, source: list[str]) -> None:
+    """A page may not change the parser's settings for itself (front matter
+    ``myst:``): that could switch on HTML images, maths, <meta> tags or other
+    syntax.  The block is refused and taken out before MyST reads it."""
+    lines = source[0].split("\n")
+    if lines[0].strip() != "---":
+        return
+    close = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    in_block = False
+    for i in range(1, close or 0):
+        line = lines[i]
+        if re.match(r"myst\s*:", line):
+            in_block = True
+            _refuse_at(app.env, docname, i + 1, "'myst:' settings in front matter are not "
+                       "allowed: pages use the handbook's MyST settings from conf.py")
+        elif in_block and (line.startswith((" ", "\t")) or not line.strip()):
+            if "html_meta" in line:
+                _refuse_at(app.env, docname, i + 1, "<meta> tags from a page (html_meta) "
+                           "are not allowed: the description comes from the front matter's "
+                           "summary")
+        else:
+            in_block = False
+            continue
+        lines[i] = ""  # blanked, so every later line keeps its number
+    source[0] = "\n".join(lines)
+
+
+def _refuse_at(env, docname: str, line: int, message: str) -> None:
+    _breaches(env).add(docname)
+    report((docname, line), message)
+
+
+def check_resolved_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Links made after reading (the bibliography's url and doi fields) obey
+    the same schemes as links written in pages."""
+    for node in list(doctree.findall(nodes.reference)):
+        url = node.get("refuri", "")
+        problem = url and link_problem(url)
+        if problem:
+            report(node, f"link to '{url[:60]}': {problem}")
+            node.replace_self(nodes.Text("[address removed]"))
+
+
+def check_symlinks(app: Sphinx) -> None:
+    """No file under docs/ may be a symbolic link to something outside it: Sphinx
+    would read it as a page, copy it as a static file, image or template, and so
+    publish a file from the build machine."""
+    root, found = Path(app.srcdir).resolve(), []
+    for folder, dirnames, filenames in os.walk(root):
+        folder_path = Path(folder)
+        dirnames[:] = [d for d in dirnames if d != "_build" and not d.startswith(".")]
+        for name in dirnames + filenames:
+            path = folder_path / name
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                found.append(path)
+                logger.warning(f"{path.relative_to(root)} is a symbolic link to a file "
+                               f"outside docs/: add the file itself, inside docs/ "
+                               f"{SEE_ALSO}", location=str(path),
+                               type="handbook", subtype="content_policy")
+    if found:
+        # Stop before Sphinx reads or copies anything: a warning alone would
+        # still let the file into the work folders.
+        raise PolicyStop(f"{len(found)} symbolic link(s) out of docs/ (listed above); "
+                         "nothing was built")
+
+
+class PolicyStop(SphinxError):
+    category = "Content policy"
 
 
 def reread_breaches(app: Sphinx, env, added, changed, removed) -> list[str]:
@@ -480,6 +580,9 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("csv-table", GuardedCSVTable, override=True)
     # Before Sphinx's collectors (priority 500) take titles, images and downloads.
     app.connect("doctree-read", check_doctree, priority=100)
+    app.connect("source-read", strip_front_matter_settings)
+    app.connect("doctree-resolved", check_resolved_links)
+    app.connect("builder-inited", check_symlinks)
     app.connect("env-get-outdated", reread_breaches)
     app.connect("env-purge-doc", forget_page)
     app.connect("env-merge-info", merge_breaches)

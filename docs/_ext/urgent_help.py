@@ -24,6 +24,7 @@ does not.
 from __future__ import annotations
 
 import datetime
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,6 +124,15 @@ def line_of(source: str, needle: str) -> int:
     return 1
 
 
+FORMATS = {
+    "phone": re.compile(r"[0-9]+( [0-9]+)*"),
+    "text": re.compile(r"[A-Z]+ to [0-9]+|[0-9]+"),
+    "email": re.compile(r"[a-z0-9.+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+"),
+}
+FORMAT_HELP = {"phone": "digits and single spaces", "text": "digits, or WORD to DIGITS",
+               "email": "a plain address"}
+
+
 def check_contact(entry: dict, path: Path, source: str) -> Contact:
     where = f"{path}:{line_of(source, str(entry.get('label', '')))}"
     label = entry.get("label", "a contact")
@@ -137,6 +147,15 @@ def check_contact(entry: dict, path: Path, source: str) -> Contact:
                           f"use one of {', '.join(REGIONS)}.")
     if not any(entry.get(way) for way in ("phone", "text", "email")):
         raise ConfigError(f"{where}: '{label}' has no phone, text or email.")
+    # The templates print these values; a number is digits and spaces, nothing
+    # a browser or a PDF engine could read as markup.
+    for way, pattern in FORMATS.items():
+        if entry.get(way) is not None and not pattern.fullmatch(str(entry[way])):
+            raise ConfigError(f"{where}: '{label}' has {way} {str(entry[way])[:40]!r}; "
+                              f"a {way} may hold only {FORMAT_HELP[way]}.")
+    for key in ("label", "heading", "summary"):
+        if any(ch in str(entry.get(key, "")) for ch in "<>{}\\^~"):
+            raise ConfigError(f"{where}: '{label}': {key} may not contain < > {{ }} \\ ^ or ~.")
     try:
         return Contact(**entry)
     except TypeError as error:
