@@ -249,6 +249,12 @@ class UrgentHelpCard(SphinxDirective):
             uk = [c for c in tier.contacts if c.region in ("UK", "England")]
             if uk:
                 box += brief_line(tier, uk[0])
+            # Northern Ireland has its own urgent line, not 111.
+            for contact in tier.contacts:
+                if uk and contact.region == "Northern Ireland":
+                    line = contact_paragraph(contact)
+                    line.children[0].replace_self(nodes.strong(text="In Northern Ireland: "))
+                    box += line
         box += self.parse_content_to_nodes()
         return box
 
