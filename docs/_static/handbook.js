@@ -149,6 +149,24 @@
     announce(copied ? `Copied the ${what}.` : `Could not copy the ${what}. Select the text and copy it.`);
   });
 
+  /* -- Focus never hidden (WCAG 2.4.11) ---------------------------------------
+   * Chromium honours scroll-padding when Tab moves forward but not always on
+   * Shift+Tab, leaving the focused link under furo's sticky header or the
+   * "Back to top" pill.  Scroll it clear whenever focus lands.
+   */
+  document.addEventListener("focusin", (event) => {
+    const box = event.target.getBoundingClientRect();
+    const header = document.querySelector(".mobile-header");
+    const covered = [header, document.querySelector(".back-to-top")]
+      .filter((el) => el && getComputedStyle(el).display !== "none")
+      .map((el) => el.getBoundingClientRect())
+      .filter((r) => r.height && r.top < window.innerHeight / 2)
+      .reduce((bottom, r) => Math.max(bottom, r.bottom), 0);
+    if (box.height && box.top < covered + 4) {
+      window.scrollBy({ top: box.top - covered - 12, behavior: "instant" });
+    }
+  });
+
   /* -- Search results --------------------------------------------------------
    * Sphinx's search page writes "Search finished, found 2 pages..." into a new
    * paragraph that no screen reader notices: announce it.
