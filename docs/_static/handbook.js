@@ -61,7 +61,12 @@
     // A drawer covers the page: when focus moves anywhere else (Tab past its
     // last link, Shift+Tab before its first), close it, so no tab stop lands on
     // the page hidden under the overlay.
-    document.addEventListener("focusin", (event) => {
+    // furo's "Back to top" pill shows and hides itself as the page scrolls, so a
+  // keyboard user who lands on it loses focus to nothing; Home does the same job.
+  const backToTop = document.querySelector(".back-to-top");
+  if (backToTop) backToTop.setAttribute("tabindex", "-1");
+
+  document.addEventListener("focusin", (event) => {
       const next = event.target;
       if (box.checked && !panel.contains(next) && !drawer.buttons.includes(next)) {
         close(drawer, false);
@@ -154,6 +159,11 @@
    * Shift+Tab, leaving the focused link under furo's sticky header or the
    * "Back to top" pill.  Scroll it clear whenever focus lands.
    */
+  // furo's "Back to top" pill shows and hides itself as the page scrolls, so a
+  // keyboard user who lands on it loses focus to nothing; Home does the same job.
+  const backToTop = document.querySelector(".back-to-top");
+  if (backToTop) backToTop.setAttribute("tabindex", "-1");
+
   document.addEventListener("focusin", (event) => {
     const box = event.target.getBoundingClientRect();
     const header = document.querySelector(".mobile-header");
