@@ -395,9 +395,10 @@ FOCUS_STOP_JS = """
 """
 
 
-def tab_stops(page, limit: int = 400, blank=None, measured_kinds: set | None = None
-              ) -> list[dict]:
-    """Press Tab from the top of the page until focus comes round again; return
+def tab_stops(page, limit: int = 400, blank=None, measured_kinds: set | None = None,
+              key: str = "Tab") -> list[dict]:
+    """Press KEY (Tab, or Shift+Tab to go backwards) from the top of the page
+    until focus comes round again; return
     what each stop looked like.  The page should be opened with reduced motion,
     so that scrolling to a stop is instant.
 
@@ -409,7 +410,7 @@ def tab_stops(page, limit: int = 400, blank=None, measured_kinds: set | None = N
                   " window.scrollTo(0, 0); }")
     stops, seen = [], set()
     for _ in range(limit):
-        page.keyboard.press("Tab")
+        page.keyboard.press(key)
         stop = page.evaluate(FOCUS_STOP_JS)
         if stop is None or stop["key"] in seen:
             break

@@ -61,6 +61,19 @@ def test_every_tab_stop_is_visible_and_shows_focus(chromium, served, size, schem
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("size", ["phone", "narrow phone"])
+def test_shift_tab_never_hides_focus_under_the_header(chromium, served, size):
+    # Found by a keyboard review: going backwards, Chromium left focused links
+    # under the sticky phone header and the "Back to top" pill.
+    problems = []
+    for path in (ARTICLE, FAQ):
+        context, page = open_page(chromium, served, path, size)
+        stops = tab_stops(page, key="Shift+Tab")
+        context.close()
+        problems += tab_stop_problems(f"{path} ({size}, Shift+Tab)", stops)
+    assert not problems, "\n".join(problems)
+
+
 def test_tab_stops_hidden_in_a_drawer_are_caught(chromium, served):
     # Guards the test above: furo's drawer, off screen but not hidden, fails it.
     context, page = open_page(chromium, served, "faq/index.html")

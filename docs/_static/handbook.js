@@ -61,7 +61,12 @@
     // A drawer covers the page: when focus moves anywhere else (Tab past its
     // last link, Shift+Tab before its first), close it, so no tab stop lands on
     // the page hidden under the overlay.
-    document.addEventListener("focusin", (event) => {
+    // furo's "Back to top" pill shows and hides itself as the page scrolls, so a
+  // keyboard user who lands on it loses focus to nothing; Home does the same job.
+  const backToTop = document.querySelector(".back-to-top");
+  if (backToTop) backToTop.setAttribute("tabindex", "-1");
+
+  document.addEventListener("focusin", (event) => {
       const next = event.target;
       if (box.checked && !panel.contains(next) && !drawer.buttons.includes(next)) {
         close(drawer, false);
@@ -147,6 +152,29 @@
     // sphinx-copybutton sets the tooltip to "Copied!" or "Failed to copy".
     const copied = button.dataset.tooltip !== "Failed to copy";
     announce(copied ? `Copied the ${what}.` : `Could not copy the ${what}. Select the text and copy it.`);
+  });
+
+  /* -- Focus never hidden (WCAG 2.4.11) ---------------------------------------
+   * Chromium honours scroll-padding when Tab moves forward but not always on
+   * Shift+Tab, leaving the focused link under furo's sticky header or the
+   * "Back to top" pill.  Scroll it clear whenever focus lands.
+   */
+  // furo's "Back to top" pill shows and hides itself as the page scrolls, so a
+  // keyboard user who lands on it loses focus to nothing; Home does the same job.
+  const backToTop = document.querySelector(".back-to-top");
+  if (backToTop) backToTop.setAttribute("tabindex", "-1");
+
+  document.addEventListener("focusin", (event) => {
+    const box = event.target.getBoundingClientRect();
+    const header = document.querySelector(".mobile-header");
+    const covered = [header, document.querySelector(".back-to-top")]
+      .filter((el) => el && getComputedStyle(el).display !== "none")
+      .map((el) => el.getBoundingClientRect())
+      .filter((r) => r.height && r.top < window.innerHeight / 2)
+      .reduce((bottom, r) => Math.max(bottom, r.bottom), 0);
+    if (box.height && box.top < covered + 4) {
+      window.scrollBy({ top: box.top - covered - 12, behavior: "instant" });
+    }
   });
 
   /* -- Search results --------------------------------------------------------
