@@ -208,6 +208,41 @@ def finish_tagging(pdf_path: Path, html: Path) -> None:
         pdf.save(pdf_path)
 
 
+# The rules of print.css that print a target's page number, as (selector, the
+# text before the number, the text after it); they must agree with print.css.
+PAGE_NUMBER_RULES = (
+    ("a.page-link", '" (page\\00a0 ', ')"'),
+    ("a.citation-link", '"\\00a0[page\\00a0 ', ']"'),
+    (".contents-list a", 'leader(".") "', '"'),
+)
+
+
+def render_with_settled_page_numbers(source, css_class, passes: int = 4):
+    """Lay the book out until every printed page number is the page its target
+    is on.  WeasyPrint fills target-counter() in after the first layout but does
+    not lay the book out again when the numbers it filled in ("[page 11]" after
+    each citation) push a chapter onto the next page, so the contents and
+    cross-references can be a page early.  Each pass here prints, as plain text,
+    the pages the previous pass found, until a pass finds the same pages."""
+    stylesheets, numbers = [], None
+    for _ in range(passes):
+        document = source.render(pdf_variant=PDF_VARIANT, stylesheets=stylesheets)
+        found = {}
+        for number, page in enumerate(document.pages, start=1):
+            for anchor in page.anchors:  # an element split over pages: its first
+                found.setdefault(anchor, number)
+        if found == numbers:
+            break
+        numbers = found
+        # Passed as user stylesheets, which need !important to win over print.css.
+        rules = [f'{selector}[href="#{anchor}"]::after '
+                 f"{{ content: {before}{number}{after} !important; }}"
+                 for anchor, number in sorted(found.items()) if '"' not in anchor
+                 for selector, before, after in PAGE_NUMBER_RULES]
+        stylesheets = [css_class(string="\n".join(rules))]
+    return document
+
+
 def print_pdf(html: Path, pdf: Path, print_view: Path, sources: Path) -> None:
     """Print HTML to PDF, reading files only in the print view and the sources."""
     import weasyprint
@@ -218,8 +253,9 @@ def print_pdf(html: Path, pdf: Path, print_view: Path, sources: Path) -> None:
     logger.addHandler(handler)
     partial = pdf.with_name(pdf.name + ".partial")
     try:
-        document = weasyprint.HTML(
+        source = weasyprint.HTML(
             filename=str(html), url_fetcher=local_files_only(print_view, sources))
+        document = render_with_settled_page_numbers(source, weasyprint.CSS)
         document.write_pdf(partial, pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
         if not handler.problems:
             finish_tagging(partial, html)

@@ -167,8 +167,9 @@ def visit(chromium, base: str, page_path: str, viewport: str, scheme: str,
 # hyphens ("116 123", "0800 123 4567", "1-800-273-8255"), or any number right
 # after a word that asks the reader to call ("Call 999", "text 988").
 PHONE_IN_TEXT = re.compile(r"(?<![\w./-])\+?\d{2,5}(?:[ -]\d{2,4}){1,3}(?![\w/-])")
+# ("NHS 24" is Scotland's service's name, not a number to call.)
 NUMBER_TO_CALL = re.compile(
-    r"(?i)\b(?:call|phone|ring|dial|text|telephone|freephone|NHS)\s+(\+?\d[\d ]*\d|\d)\b")
+    r"(?i)\b(?:call|phone|ring|dial|text|telephone|freephone|NHS)\s+(?!24\b)(\+?\d[\d ]*\d|\d)\b")
 WHAT_THE_READER_SEES = """() => ({
   text: document.body.innerText,
   tel: [...document.querySelectorAll('a[href^="tel:"]')].map((a) => ({

@@ -24,6 +24,7 @@ the build, since each page is one chapter with one title.
 from __future__ import annotations
 
 import html
+import re
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
@@ -195,8 +196,13 @@ class PrintBuilder(SingleFileHTMLBuilder):
         tree.walkabout(visitor)
         # The chapter's section, the first in its page, names the page head (print.css).
         title = next(iter(tree.findall(nodes.section)))[0].astext()
-        return "".join(visitor.fragment).replace(
+        body = "".join(visitor.fragment).replace(
             "<section ", f'<section data-running-head="{html.escape(running_head(title))}" ', 1)
+        # Links to the chapter land on its title, not its section: WeasyPrint
+        # places a section that starts a new page at the foot of the page before,
+        # so target-counter() gave the page before the chapter.
+        return re.sub(r'<section ([^>]*?) id="([^"]+)">(\s*)<h1>', r'<section \1>\3<h1 id="\2">',
+                      body, count=1)
 
     def book(self) -> None:
         docs = self.chapters()
