@@ -30,7 +30,7 @@ QUERIES = [
     ("I want to end it all", None, [], True),
     ("kill myself", None, [], True),
     ("I want to die", None, [], True),
-    ("cant cope", URGENT, [], True),
+    ("cant cope", URGENT, [], True),  # codespell:ignore
     ("can't cope", URGENT, [], True),
     ("can\u2019t go on", None, [], True),
     ("self-harm", None, [], True),
@@ -39,6 +39,8 @@ QUERIES = [
     ("overdose", None, [], True),
     ("no way out", None, [], True),
     ("feeling hopeless", None, [], True),
+    ("I took too many pills", None, [], True),
+    ("nobody would miss me", None, [], True),
     # Lay words and old names.
     ("low mood", DEPRESSION, [], False),
     ("feeling down", DEPRESSION, [], False),
@@ -52,9 +54,11 @@ QUERIES = [
     ("self referral", NHS, [], False),
     ("self-referral", NHS, [], False),
     ("can I refer myself", NHS, [], False),
+    ("how do I get help tonight", URGENT, [], False),
+    ("panic attacks", None, ["articles/types-of-talking-therapy"], False),
     # Spellings and typing variants.
-    ("counselor", CHOOSING, [], False),
-    ("counseling", None, [FAQ], False),
+    ("counselor", CHOOSING, [], False),  # codespell:ignore
+    ("counseling", None, [FAQ], False),  # codespell:ignore
     # The glossary's entry ranks with the article: both must be listed.
     ("Therapeutic Alliance", None, ["articles/therapeutic-alliance", "glossary"], False),
     ("what is the therapeutic alliance?", None, ["articles/therapeutic-alliance"], False),
@@ -132,7 +136,7 @@ def test_nothing_found_suggests_the_faq_and_urgent_help(search):
 
 def test_no_request_leaves_the_site_while_searching(search, served):
     search("I want to end it all")
-    search("how much does counseling cost")
+    search("how much does therapy cost in London")
     host = urlparse(served).netloc
     assert search.requests
     assert [url for url in search.requests
@@ -140,9 +144,21 @@ def test_no_request_leaves_the_site_while_searching(search, served):
     # What the reader typed is never sent anywhere, even to the site itself,
     # beyond the address of the search page it was typed into.
     assert not [url for url in search.requests
-                if "counseling" in url and "search.html?q=" not in url]
+                if "London" in url and "search.html?q=" not in url]
 
 
 def test_the_add_on_is_loaded_on_the_search_page_only(html_dir):
     assert "search-addon.js" in (html_dir / "search.html").read_text(encoding="utf-8")
     assert "search-addon.js" not in (html_dir / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_card_and_the_suggestions_pass_axe(search):
+    from site_checks import AXE_TAGS, axe_script
+
+    for query in ("I feel suicidal", "xyzzy plugh"):
+        search(query)
+        search.page.evaluate(axe_script() + "\n;0")
+        outcome = search.page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+        assert [(v["id"], [n["target"] for n in v["nodes"]][:3])
+                for v in outcome["violations"]] == [], query
