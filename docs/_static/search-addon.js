@@ -98,8 +98,9 @@
     // The card is above the results; the Urgent help page leads them too.
     if (crisis) first.unshift("urgent-help");
     const results = reorder(find(words, own), first);
-    state = { crisis, count: results.length, words, rewritten: words.join(" ") !== normal };
-    const [, searchTerms, , highlightTerms] = Search._parseQuery(words.join(" "));
+    // "Also searched for" only when a synonym changed the words.
+    state = { crisis, count: results.length, words, rewritten: words.join(" ") !== own.join(" ") };
+    const [, searchTerms, , highlightTerms] = Search._parseQuery([...words, ...own].join(" "));
     _displayNextItem(results, results.length, searchTerms, highlightTerms);
   }
 
