@@ -71,6 +71,7 @@ extensions = [
     "bib_style",
     "page_review",
     "urgent_help",
+    "search_words",
     "feedback",
     "article_index",
     "cite_page",
