@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -213,11 +214,13 @@ def finish_tagging(pdf_path: Path, html: Path) -> None:
 PAGE_NUMBER_RULES = (
     ("a.page-link", '" (page\\00a0 ', ')"'),
     ("a.citation-link", '"\\00a0[page\\00a0 ', ']"'),
-    (".contents-list a", 'leader(".") "', '"'),
 )
+# The contents keep print.css's target-counter(): leader() followed by plain text
+# loses the number's last digits, and once the text above is settled the
+# contents' own target-counter() is right.
 
 
-def render_with_settled_page_numbers(source, css_class, passes: int = 4):
+def render_with_settled_page_numbers(source: Callable, css_class, passes: int = 4):
     """Lay the book out until every printed page number is the page its target
     is on.  WeasyPrint fills target-counter() in after the first layout but does
     not lay the book out again when the numbers it filled in ("[page 11]" after
@@ -226,7 +229,9 @@ def render_with_settled_page_numbers(source, css_class, passes: int = 4):
     the pages the previous pass found, until a pass finds the same pages."""
     stylesheets, numbers = [], None
     for _ in range(passes):
-        document = source.render(pdf_variant=PDF_VARIANT, stylesheets=stylesheets)
+        # A fresh parse each pass: a second render of one HTML object reuses
+        # target-counter() state and clips the contents' page numbers.
+        document = source().render(pdf_variant=PDF_VARIANT, stylesheets=stylesheets)
         found = {}
         for number, page in enumerate(document.pages, start=1):
             for anchor in page.anchors:  # an element split over pages: its first
@@ -253,8 +258,10 @@ def print_pdf(html: Path, pdf: Path, print_view: Path, sources: Path) -> None:
     logger.addHandler(handler)
     partial = pdf.with_name(pdf.name + ".partial")
     try:
-        source = weasyprint.HTML(
-            filename=str(html), url_fetcher=local_files_only(print_view, sources))
+        def source():
+            return weasyprint.HTML(filename=str(html),
+                                   url_fetcher=local_files_only(print_view, sources))
+
         document = render_with_settled_page_numbers(source, weasyprint.CSS)
         document.write_pdf(partial, pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
         if not handler.problems:
