@@ -38,8 +38,11 @@ epub: $(VENV)/.installed ## Build the EPUB handbook into docs/_build/epub/
 live: $(VENV)/.installed ## Preview while editing: rebuilds and reloads the browser on each save
 	$(BIN)/sphinx-autobuild -n -W --keep-going -d $(BUILDDIR)/doctrees/live docs $(BUILDDIR)/live
 
-# The checks a contributor runs before review, and CI runs first.
-LINT = PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure \
+# The checks a contributor runs before review, and CI runs first.  The hooks
+# install their own pinned tools (.pre-commit-config.yaml) into .cache/pre-commit,
+# the same cache the tests use.
+export PRE_COMMIT_HOME ?= $(CURDIR)/.cache/pre-commit
+LINT = $(BIN)/pre-commit run --all-files --show-diff-on-failure \
 	&& $(BIN)/python scripts/readability.py --check
 
 check: $(VENV)/.installed ## Fast checks of the sources (pre-commit hooks, readability, source tests)
