@@ -84,10 +84,13 @@ test: $(VENV)/.installed $(ACE) ## Run every test: the checks, then build the we
 	$(LINT)
 	$(BIN)/python -m pytest tests
 
-requirements: $(VENV)/.installed ## Regenerate requirements.txt from requirements.in
+# The build requirements first (Read the Docs installs only those), then the
+# whole set, which requirements.in constrains to the same pins.
+COMPILE = $(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links
+requirements: $(VENV)/.installed ## Regenerate requirements-docs.txt and requirements.txt from their .in files
 	$(BIN)/pip install -q pip-tools
-	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
-		--output-file requirements.txt requirements.in
+	$(COMPILE) --output-file requirements-docs.txt requirements-docs.in
+	$(COMPILE) --output-file requirements.txt requirements.in
 
 clean: ## Remove the build outputs (keeps .venv)
 	rm -rf $(BUILDDIR)
