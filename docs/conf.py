@@ -226,6 +226,9 @@ epub_author = HANDBOOK_AUTHOR
 epub_publisher = HANDBOOK_AUTHOR
 epub_copyright = copyright
 epub_show_urls = "footnote"
+# The cover image, drawn at build time (epub_accessibility.write_cover); no cover
+# page, so the urgent-help card stays first in the reading order.
+epub_cover = ("_static/cover.png", "")
 # The glossary is the handbook's index: no generated index in the reading order.
 epub_use_index = False
 # Sphinx keeps .buildinfo.bak in the output folder after a configuration change.

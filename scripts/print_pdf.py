@@ -171,11 +171,39 @@ def mark_margins_as_artifacts(pdf) -> None:
             value[mcid] = None  # no structure element: an artifact
 
 
+def scope_header_cells(pdf) -> None:
+    """Give every table header cell a /Scope.  WeasyPrint links header and data
+    cells by /IDs and /Headers but gives a header cell no scope, which PDF/UA
+    checkers want; the handbook's tables have one header row, so: Column."""
+    import pikepdf
+
+    stack, seen = [pdf.Root.StructTreeRoot], set()
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack.extend(node)
+        elif isinstance(node, pikepdf.Dictionary):
+            if node.is_indirect:
+                if node.objgen in seen:
+                    continue
+                seen.add(node.objgen)
+            if node.get("/S") == pikepdf.Name.TH:
+                attributes = node.get("/A")
+                if isinstance(attributes, pikepdf.Dictionary) and \
+                        attributes.get("/O") == pikepdf.Name.Table:
+                    attributes.Scope = pikepdf.Name.Column
+                elif attributes is None:
+                    node.A = pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=pikepdf.Name.Column)
+            if "/K" in node:
+                stack.append(node.K)
+
+
 def finish_tagging(pdf_path: Path, html: Path) -> None:
     import pikepdf
 
     with pikepdf.open(pdf_path, allow_overwriting_input=True) as pdf:
         mark_margins_as_artifacts(pdf)
+        scope_header_cells(pdf)
         describe_links(pdf, html)
         pdf.save(pdf_path)
 

@@ -199,8 +199,10 @@ def helpline_problems(chromium, base: str, page_path: str, data) -> list[str]:
 
     problems = []
     notice = [(link["href"], link["text"]) for link in seen["tel"] if link["place"] == "notice"]
-    expected_notice = [(data.contact("UK", tier).tel_uri, data.contact("UK", tier).phone)
-                       for tier in ("emergency", "urgent", "support")]
+    # The notice's contacts, in the order _templates/page.html gives them.
+    expected_notice = [(data.contact(region, tier).tel_uri, data.contact(region, tier).phone)
+                       for region, tier in (("UK", "emergency"), ("England", "urgent"),
+                                            ("Northern Ireland", "urgent"), ("UK", "support"))]
     if [(href, text.removeprefix("NHS ")) for href, text in notice] != expected_notice:
         problems.append(f"{page_path}: the notice's numbers {notice} are not {expected_notice}")
     for link in seen["tel"]:

@@ -94,13 +94,17 @@ def structure(path) -> list[tuple[str, pikepdf.Dictionary]]:
 def chapter_pages(path) -> dict[str, int]:
     """The chapters' and FAQ questions' bookmarks, with the page each opens."""
     reader = PdfReader(path)
-    questions = set(re.findall(r"^## (.+)$", FAQ.read_text(), re.M))
-    found = {}
+    questions = set(re.findall(r"^## (.+)$", FAQ.read_text(), re.M)) - {"References"}
+    found, seen = {}, set()
     for item in reader.outline:
         items = item if isinstance(item, list) else [item]
         for entry in items:
             if isinstance(entry, list) or (item is not entry and entry.title not in questions):
                 continue
+            if entry.title in seen:  # two headings of one name: neither can be checked
+                found.pop(entry.title, None)
+                continue
+            seen.add(entry.title)
             found[entry.title] = reader.get_destination_page_number(entry) + 1
     return found
 
@@ -163,8 +167,11 @@ def test_urgent_help_card_prints_each_number_once(pdf_path):
     for tier in data.tiers:
         assert tier.heading in card
         for contact in tier.contacts:
+            # A number shared by several nations (111) is printed once for each of them.
             for _, value in contact.ways():
-                assert card.count(value) == 1, f"{value} printed {card.count(value)} times"
+                shared = sum(value in [v for _, v in c.ways()]
+                             for t in data.tiers for c in t.contacts)
+                assert card.count(value) == shared, f"{value} printed {card.count(value)} times"
     headings = [role for role, _ in structure(pdf_path) if re.fullmatch(r"/H\d", role)]
     assert headings[:4] == ["/H1", "/H2", "/H2", "/H2"], "the tiers are headings under the card's"
 
@@ -194,7 +201,8 @@ def test_cross_references_give_the_right_page(pdf_path):
 
 def test_citations_give_the_page_of_their_reference(pdf_path):
     text = " ".join(page_texts(pdf_path))
-    assert re.search(r"\(Shedler, 2010 \[page \d+\]\)", text), "no page after a citation"
+    assert re.search(r"\(Hardeveld et al\., 2010 \[page \d+\]\)", text), (
+        "no page after a citation")
 
 
 def test_external_addresses_are_printed(pdf_text):
@@ -360,7 +368,8 @@ def test_lines_are_at_most_about_75_characters(pdf_path):
     reader = PdfReader(pdf_path)
     help_line = "Need help now?"
     lines = [line for page in reader.pages[3:] for line in page.extract_text().splitlines()
-             if len(line) > 40 and help_line not in line and "http" not in line]
+             if len(line) > 40 and help_line not in line and "http" not in line
+             and "....." not in line]  # the contents' dot leaders
     average = sum(map(len, lines)) / len(lines)
     assert average <= 75, f"full lines average {average:.0f} characters"
     assert max(map(len, lines)) <= 82, max(lines, key=len)
@@ -458,6 +467,10 @@ def test_epub_structure_and_accessibility_metadata(epub_path):
                    "schema:accessibilityFeature", "schema:accessibilityHazard",
                    "schema:accessibilitySummary", "dcterms:conformsTo"):
         assert needed in package, f"content.opf has no {needed}"
+    cover = re.search(r'<item [^>]*href="([^"]+)"[^>]*properties="cover-image"', package)
+    assert cover, "no cover image"
+    with zipfile.ZipFile(epub_path) as epub:
+        assert epub.read(cover.group(1))[:8] == b"\x89PNG\r\n\x1a\n", "the cover is not a PNG"
 
 
 def test_epub_passes_epubcheck(epub_path):

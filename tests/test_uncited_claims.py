@@ -165,11 +165,12 @@ def test_marker_on_a_sentence_that_needs_none_fails(checked):
 
 
 @pytest.mark.build
-def test_second_build_fails_the_same_way_without_rereading(checked):
+def test_second_build_fails_the_same_way(checked):
     again = checked["again"]
     assert again.returncode != 0
     assert warning_for(again.output, checked["lines"][UNCITED], UNCITED), again.output
-    assert "0 changed" in again.output or "no targets are out of date" in again.output
+    # scripts/build.py builds afresh after a failed build, so the page is re-read;
+    # the check's own end-of-build report (Sphinx #725) is tested in test_rebuilds.py.
 
 
 @pytest.mark.build

@@ -33,8 +33,8 @@ ACCESSIBILITY_METADATA = """\
     <meta property="schema:accessibilityFeature">alternativeText</meta>
     <meta property="schema:accessibilityHazard">none</meta>
     <meta property="schema:accessibilitySummary">Text only, with headings, lists and \
-links marked up for screen readers and a table of contents; no images, sound or \
-flashing content.</meta>
+links marked up for screen readers and a table of contents; the only image is \
+the cover, which shows the title; no sound or flashing content.</meta>
     <link rel="dcterms:conformsTo" \
 href="http://www.idpf.org/epub/a11y/accessibility-20170105.html#wcag-aa"/>
     <meta property="dcterms:conformsTo">EPUB Accessibility 1.1 - WCAG 2.1 Level AA</meta>
@@ -70,8 +70,11 @@ class AccessibleEpubBuilder(Epub3Builder):
         super().build_content()
         opf = Path(self.outdir, "content.opf")
         text = opf.read_text(encoding="utf-8")
-        opf.write_text(text.replace("  </metadata>", ACCESSIBILITY_METADATA + "  </metadata>",
-                                    1), encoding="utf-8")
+        text = text.replace("  </metadata>", ACCESSIBILITY_METADATA + "  </metadata>", 1)
+        # EPUB 3 names the cover by a property; Sphinx writes only EPUB 2's meta.
+        text = text.replace(f'href="{COVER}" media-type="image/png"',
+                            f'href="{COVER}" media-type="image/png" properties="cover-image"')
+        opf.write_text(text, encoding="utf-8")
 
     def build_navigation_doc(self) -> None:
         super().build_navigation_doc()
@@ -105,7 +108,47 @@ def mend_body(app: Sphinx, pagename, templatename, context, doctree) -> None:
     context["body"] = body
 
 
+COVER = "_static/cover.png"
+COVER_FONTS = Path("/usr/share/fonts/truetype/noto")  # Debian's fonts-noto-core
+
+
+def write_cover(app: Sphinx) -> list:
+    """The e-book's cover (epub_cover in conf.py): the title and subtitle, drawn
+    from conf.py's values at build time so the cover never disagrees with them.
+    It is the cover image only, not a page, so urgent help stays first to read."""
+    if app.builder.name != "epub":
+        return []
+    from PIL import Image, ImageDraw, ImageFont
+
+    def font(weight: str, size: int):
+        path = COVER_FONTS / f"NotoSans-{weight}.ttf"
+        return ImageFont.truetype(str(path), size) if path.exists() \
+            else ImageFont.load_default(size)
+
+    width, height, margin = 1200, 1800, 120
+    cover = Image.new("RGB", (width, height), "#0b3d5c")
+    draw = ImageDraw.Draw(cover)
+    y = 520
+    for text, face, gap in ((app.config.project, font("Bold", 96), 40),
+                            (app.config.handbook_subtitle, font("Regular", 48), 24)):
+        words, line = text.split(), ""
+        for word in words + [None]:
+            trial = f"{line} {word}".strip() if word else None
+            if word and draw.textlength(trial, font=face) <= width - 2 * margin:
+                line = trial
+                continue
+            draw.text((margin, y), line, font=face, fill="white")
+            y += face.size + gap
+            line = word or ""
+        y += 80
+    out = Path(app.outdir) / COVER
+    out.parent.mkdir(exist_ok=True)
+    cover.save(out)
+    return []
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("html-collect-pages", write_cover)
     app.add_builder(AccessibleEpubBuilder, override=True)
     app.add_config_value("epub_urgent_help_page", "urgent-help", "epub")
     app.connect("html-page-context", mend_body)

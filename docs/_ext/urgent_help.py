@@ -245,11 +245,11 @@ class UrgentHelpCard(SphinxDirective):
         box += heading("Need help now?")
         box += nodes.paragraph(text="In the UK:")
         for tier in data.tiers:
-            # England's NHS 111 stands for the UK's urgent line, as in the notice.
+            # England's NHS line stands for the UK's urgent line, as in the notice.
             uk = [c for c in tier.contacts if c.region in ("UK", "England")]
             if uk:
                 box += brief_line(tier, uk[0])
-            # Northern Ireland has its own urgent line, not 111.
+            # Northern Ireland has its own urgent line, not the NHS one.
             for contact in tier.contacts:
                 if uk and contact.region == "Northern Ireland":
                     line = contact_paragraph(contact)
