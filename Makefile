@@ -38,8 +38,11 @@ epub: $(VENV)/.installed ## Build the EPUB handbook into docs/_build/epub/
 live: $(VENV)/.installed ## Preview while editing: rebuilds and reloads the browser on each save
 	$(BIN)/sphinx-autobuild -n -W --keep-going -d $(BUILDDIR)/doctrees/live docs $(BUILDDIR)/live
 
-# The checks a contributor runs before review, and CI runs first.
-LINT = PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure \
+# The checks a contributor runs before review, and CI runs first.  The hooks
+# install their own pinned tools (.pre-commit-config.yaml) into .cache/pre-commit,
+# the same cache the tests use.
+export PRE_COMMIT_HOME ?= $(CURDIR)/.cache/pre-commit
+LINT = $(BIN)/pre-commit run --all-files --show-diff-on-failure \
 	&& $(BIN)/python scripts/readability.py --check
 
 check: $(VENV)/.installed ## Fast checks of the sources (pre-commit hooks, readability, source tests)
@@ -81,10 +84,13 @@ test: $(VENV)/.installed $(ACE) ## Run every test: the checks, then build the we
 	$(LINT)
 	$(BIN)/python -m pytest tests
 
-requirements: $(VENV)/.installed ## Regenerate requirements.txt from requirements.in
+# The build requirements first (Read the Docs installs only those), then the
+# whole set, which requirements.in constrains to the same pins.
+COMPILE = $(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links
+requirements: $(VENV)/.installed ## Regenerate requirements-docs.txt and requirements.txt from their .in files
 	$(BIN)/pip install -q pip-tools
-	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
-		--output-file requirements.txt requirements.in
+	$(COMPILE) --output-file requirements-docs.txt requirements-docs.in
+	$(COMPILE) --output-file requirements.txt requirements.in
 
 clean: ## Remove the build outputs (keeps .venv)
 	rm -rf $(BUILDDIR)

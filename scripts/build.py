@@ -40,6 +40,8 @@ import source_checks
 ROOT = Path(__file__).resolve().parent.parent
 # Where the article leaflets go, in the print view, the PDF folder and the site.
 LEAFLETS = "leaflets"
+# Set when the site will carry the PDF and EPUB (docs/_ext/download_links.py).
+DOWNLOADS_TAG = "handbook_downloads"
 
 # Strict everywhere: nitpicky, warnings are errors, but report them all.
 SPHINX_OPTIONS = ["-n", "-W", "--keep-going"]
@@ -190,9 +192,13 @@ def build_html(source: Path, builddir: Path, name: str) -> Path:
     leaflets = paths["pdf"].parent / LEAFLETS
     downloads = [path for path in (paths["pdf"], paths["epub"], leaflets) if path.exists()]
     downloads_dir = conf_value(source, "DOWNLOADS_DIR")
-    # Articles link to their leaflets only when there are leaflets to publish.
+    # Articles link to their leaflets only when there are leaflets to publish,
+    # and pages link to the PDF and EPUB only when both go into the site
+    # (the tag docs/_ext/download_links.py reads): a link never leads to a 404.
     options = (["-D", f"print_leaflet_folder={downloads_dir}/{LEAFLETS}"]
                if leaflets.exists() else [])
+    if paths["pdf"].exists() and paths["epub"].exists():
+        options += ["-t", DOWNLOADS_TAG]
     publish_tree(sphinx("html", source, builddir, options), paths["html"], downloads,
                  downloads_dir)
     return paths["html"]

@@ -56,8 +56,10 @@ def build(target: str, builddir: Path, source: Path = DOCS, **env: str) -> Build
 
 @pytest.fixture(scope="session")
 def handbook(tmp_path_factory) -> Build:
-    """The whole handbook (PDF, EPUB, then the site with both inside), built once."""
-    result = build("handbook", tmp_path_factory.mktemp("build"))
+    """The whole handbook (PDF, EPUB, then the site with both inside), built once:
+    into HANDBOOK_TEST_BUILDDIR when set, so CI publishes the build it tested."""
+    builddir = os.environ.get("HANDBOOK_TEST_BUILDDIR") or tmp_path_factory.mktemp("build")
+    result = build("handbook", Path(builddir))
     assert result.returncode == 0, result.output
     return result
 

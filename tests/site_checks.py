@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's chromium, or the Chrome named by CHROME_PATH (CI on GitHub's runners).
+CHROMIUM = os.environ.get("CHROME_PATH") or "/usr/bin/chromium"
 # Without the last flags Chromium tries to reach hosts outside this machine.
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync",

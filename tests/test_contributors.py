@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -117,3 +118,49 @@ def test_strict_options_everywhere():
     rtd = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text())
     assert rtd["sphinx"]["fail_on_warning"] is True
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+@pytest.mark.build
+def test_a_site_built_without_the_pdf_and_epub_does_not_link_to_them(tmp_path):
+    """`make html` and `make live` publish no downloads, so no page offers them."""
+    site = build("html", tmp_path / "build")
+    assert site.returncode == 0, site.output
+    assert not (site.html / "downloads").exists()
+    for path in html_pages(site.html):
+        page = soup(path)
+        assert not page.select(".sidebar-downloads"), f"{path.name}: download links"
+        hrefs = [a["href"] for a in page.find_all("a", href=True)]
+        assert not [h for h in hrefs if "downloads/" in h], f"{path.name}: links a download"
+
+
+def test_commit_hooks_run_from_a_shell_without_the_venv(tmp_path):
+    """After `.venv/bin/pre-commit install`, a commit from a plain shell runs
+    every hook: the hooks bring their own tools and need nothing on PATH."""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--shared", str(ROOT), str(clone)], check=True)
+    # The hooks as they are in this tree, committed or not.
+    shutil.copyfile(ROOT / ".pre-commit-config.yaml", clone / ".pre-commit-config.yaml")
+    subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=clone, check=True,
+                   capture_output=True)
+    (clone / "notes.md").write_text("A line that ends in spaces.   \n")
+    plain_shell = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8",
+                   # Kept between runs, so the hooks' tools are installed only once.
+                   "PRE_COMMIT_HOME": str(ROOT / ".cache" / "pre-commit"),
+                   "GIT_AUTHOR_NAME": "A Contributor", "GIT_AUTHOR_EMAIL": "a@example.org",
+                   "GIT_COMMITTER_NAME": "A Contributor", "GIT_COMMITTER_EMAIL": "a@example.org"}
+
+    def commit():
+        subprocess.run(["git", "add", "-A"], cwd=clone, check=True, env=plain_shell)
+        return subprocess.run(["git", "commit", "-q", "-m", "Notes"], cwd=clone, env=plain_shell,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    first = commit()
+    assert first.returncode == 1, first.stdout
+    assert re.search(r"trim trailing whitespace\.+Failed", first.stdout), first.stdout
+    assert "not found" not in first.stdout
+    assert (clone / "notes.md").read_text() == "A line that ends in spaces.\n"
+    second = commit()
+    assert second.returncode == 0, second.stdout
+    for hook in ("trim trailing whitespace", "end files with one newline",
+                 r"spelling \(British English\)"):
+        assert re.search(hook + r"\.+Passed", second.stdout), second.stdout

@@ -31,6 +31,7 @@ from conftest import (
     soup,
 )
 from pypdf import PdfReader
+from site_checks import CHROMIUM
 
 pytestmark = pytest.mark.build
 
@@ -438,7 +439,7 @@ def test_epub_passes_daisy_ace(epub_path, tmp_path):
     assert ACE.exists(), "DAISY Ace is missing: `make test` installs it into .cache/ace"
     result = subprocess.run([str(ACE), "--silent", "--outdir", str(tmp_path), str(epub_path)],
                             capture_output=True, text=True,
-                            env={**os.environ, "PUPPETEER_EXECUTABLE_PATH": "/usr/bin/chromium"})
+                            env={**os.environ, "PUPPETEER_EXECUTABLE_PATH": CHROMIUM})
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     violations = [f"{item['earl:testSubject']['url']}: {test['earl:test']['dct:title']}"
                   for item in report["assertions"] for test in item.get("assertions", [])]

@@ -3,8 +3,11 @@
 ``{handbook-download}`Download the whole handbook (PDF) <pdf>``` links to the
 PDF (``<epub>`` to the EPUB) at the path html_context in conf.py names, from
 the page it is on.  A role, not raw HTML in a substitution: pages carry no
-HTML (see content_policy.py).  scripts/build.py copies the files there; the
-link is for the website only, so put it inside ``{only} builder_html``.
+HTML (see content_policy.py).  scripts/build.py copies the files there and
+then sets the tag ``handbook_downloads``; a website built without them (``make
+html``, ``make live``) must not link to them, so put the role inside
+``{only} builder_html and handbook_downloads``.  The sidebar's links
+(_templates/sidebar/downloads.html) follow the same tag.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from sphinx.util.docutils import SphinxRole
 from sphinx.util.nodes import split_explicit_title
 
 KINDS = ("pdf", "epub")
+# Set by scripts/build.py when the site carries the PDF and EPUB.
+TAG = "handbook_downloads"
 
 
 class HandbookDownload(SphinxRole):
@@ -32,6 +37,11 @@ class HandbookDownload(SphinxRole):
         return [nodes.reference(self.rawtext, title, refuri=uri)], []
 
 
+def offer_downloads(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    context["handbook_downloads"] = app.tags.has(TAG)
+
+
 def setup(app: Sphinx) -> dict:
     app.add_role("handbook-download", HandbookDownload())
+    app.connect("html-page-context", offer_downloads)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
