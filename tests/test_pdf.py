@@ -177,8 +177,10 @@ def test_urgent_help_card_prints_each_number_once(pdf_path):
 
 
 def test_contents_give_the_page_of_every_chapter_and_question(pdf_path):
-    contents = page_texts(pdf_path)[2]
-    for title, page in chapter_pages(pdf_path).items():
+    # The contents run from page 3 to the page before the first chapter.
+    pages = chapter_pages(pdf_path)
+    contents = " ".join(page_texts(pdf_path)[2:pages["Introduction"] - 1])
+    for title, page in pages.items():
         if title in ("Need help now?", "Contents") or title not in contents:
             continue
         assert re.search(re.escape(title) + r"[ .]*" + str(page) + r"\b", contents), (
