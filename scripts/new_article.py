@@ -3,11 +3,12 @@
 Usage: python scripts/new_article.py SLUG "TITLE" [--summary "..."] [--docs DIR]
 (or: make new-article SLUG=grief-and-depression TITLE="Grief and depression" SUMMARY="...")
 
-Writes SLUG.md in the articles' folder (docs/_ext/page_kinds.py) with its front matter filled in (reviewed today,
-next review in three years) and adds it to the home page's table of contents,
-after the last article, so it appears in the articles index, the navigation
-and the PDF.  TITLE and SUMMARY are written exactly as given: the summary as a
-YAML value that reads back the same, quoted where it needs to be.
+Writes SLUG.md in the articles' folder (docs/_ext/page_kinds.py) with its
+front matter filled in (reviewed today, next review in three years) and adds
+it to the home page's table of contents, after the last article, so it appears
+in the articles index, the navigation and the PDF.  TITLE and SUMMARY are
+written exactly as given: the summary as a YAML value that reads back the
+same, quoted where it needs to be.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""A "Cite this page" section on every citable page (articles: ``page_kinds``): APA-style text and BibTeX.
+"""A "Cite this page" section, APA-style text and BibTeX, on every citable page
+(the articles: ``page_kinds``).
 
 Both are code blocks, so sphinx-copybutton gives each a copy button; each has a
 caption ("APA citation", "BibTeX"), which names the block and its button

@@ -30,8 +30,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from article_index import folder_articles
-from page_kinds import ARTICLE_LIST
 from docutils import nodes
+from page_kinds import ARTICLE_LIST
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
