@@ -40,7 +40,8 @@ today = f"{_build_time.day} {_build_time:%B %Y}"
 
 language = "en_GB"
 root_doc = "index"
-exclude_patterns = ["_build", "_templates", "Thumbs.db", ".DS_Store"]
+# _ext holds the extensions and their README, which is not a page.
+exclude_patterns = ["_build", "_templates", "_ext", "Thumbs.db", ".DS_Store"]
 templates_path = ["_templates"]
 
 # Strict cross-references: every link must resolve (the Makefile also passes -n).
