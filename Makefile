@@ -17,9 +17,13 @@ ACE := .cache/ace/node_modules/.bin/ace-puppeteer
 
 .PHONY: help handbook html pdf epub live check test linkcheck new-article review-report benchmark benchmark-check lighthouse requirements clean
 
+# The title, from the one file that names the handbook (read only when needed).
+TITLE_FROM_DATA = $(shell $(PYTHON) -c 'import tomllib; print(tomllib.load(open("docs/_data/handbook.toml", "rb"))["title"])')
+
 help: ## List the targets
-	@echo "The Psychotherapy Handbook. Usage: make TARGET"
+	@echo "$(TITLE_FROM_DATA). Usage: make TARGET"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+	@echo "What each extension in docs/_ext/ hooks, and why: docs/_ext/README.md"
 
 handbook: $(VENV)/.installed ## Build the whole handbook: the website, the PDF and the EPUB
 	@$(ENSURE) pdf

@@ -26,8 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 
 import build as handbook_build  # noqa: E402
+import page_kinds  # noqa: E402
 from sandbox import commit_all, copy_docs  # noqa: E402
 
 # The budgets, in one place.  --check fails when a measurement is over one.
@@ -182,18 +184,16 @@ def synthetic_handbook(destination: Path, factor: int) -> Path:
     source = copy_docs(destination)
     index = source / "index.md"
     entries = []
-    for article in sorted((source / "articles").glob("*.md")):
-        if article.stem == "index":
-            continue
-        text = article.read_text()
+    for docname in page_kinds.pages_of(source, page_kinds.ARTICLE):
+        text = (source / f"{docname}.md").read_text()
         for copy in range(1, factor):
-            slug = f"{article.stem}-copy-{copy}"
+            slug = f"{docname}-copy-{copy}"
             page = re.sub(r"^\((article-[a-z-]+)\)=$", rf"(\1-copy-{copy})=", text, flags=re.M)
             page = re.sub(r"^# (.+)$", rf"# \1 (copy {copy})", page, count=1, flags=re.M)
-            (source / "articles" / f"{slug}.md").write_text(page)
-            entries.append(f"articles/{slug}")
+            (source / f"{slug}.md").write_text(page)
+            entries.append(slug)
     lines = index.read_text().splitlines()
-    last = max(i for i, line in enumerate(lines) if line.startswith("articles/"))
+    last = max(i for i, line in enumerate(lines) if page_kinds.kind_of(line) is page_kinds.ARTICLE)
     lines[last + 1:last + 1] = entries
     index.write_text("\n".join(lines) + "\n")
     commit_all(destination, "synthetic articles")
@@ -204,7 +204,7 @@ def scale_times(factors: list[int], scratch: Path, with_pdf_up_to: int) -> list[
     rows = []
     for factor in factors:
         source = synthetic_handbook(scratch / f"scale-{factor}", factor)
-        articles = len(list((source / "articles").glob("*.md"))) - 1
+        articles = len(page_kinds.pages_of(source, page_kinds.ARTICLE))
         row = {"factor": factor, "articles": articles}
         for jobs in ("1", "auto"):
             builddir = scratch / f"scale-{factor}-build-{jobs}"

@@ -1,50 +1,32 @@
 """Sphinx configuration for the Psychotherapy Handbook.
 
-The handbook's identity (title, edition, file names) is set once, in the first
-section below; everything else reads it from there.  Builds are strict: the
-Makefile and the tests run ``sphinx-build -n -W --keep-going``, so any warning
-fails the build.
+The handbook's identity (title, edition, file names, addresses) is data, in
+``_data/handbook.toml``; which pages are articles, FAQ and so on is in
+``_ext/page_kinds.py``.  This file only configures Sphinx from them.  Builds are
+strict: the Makefile and the tests run ``sphinx-build -n -W --keep-going``, so
+any warning fails the build.
 """
 
 import datetime
 import os
 import sys
+import tomllib
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parent
 sys.path.insert(0, str(DOCS / "_ext"))
 
-# -- The handbook: the one place that names it ---------------------------------
-# The build script, the templates and the tests read these values (the script and
-# tests through ``python docs/conf.py --print NAME``), so a rename happens here.
+import page_kinds  # noqa: E402  (docs/_ext/page_kinds.py)
 
-HANDBOOK_TITLE = "The Psychotherapy Handbook"
-HANDBOOK_SUBTITLE = (
-    "Free, referenced information about psychotherapy, "
-    "with a focus on psychodynamic therapy and depression"
-)
-HANDBOOK_AUTHOR = "The handbook's editors"
-# File names of the PDF and EPUB, the same every build, so links to them hold.
-HANDBOOK_FILENAME = "psychotherapy-handbook"
-HANDBOOK_EDITION = "First edition"
-HANDBOOK_KEYWORDS = (
-    "psychotherapy, psychodynamic psychotherapy, depression, counselling, therapeutic alliance"
-)
-# The site's folder for the PDF and EPUB (scripts/build.py puts them there).
-DOWNLOADS_DIR = "downloads"
-CONTENT_LICENCE = "Creative Commons Attribution-ShareAlike 4.0 International (CC BY-SA 4.0)"
-CODE_LICENCE = "MIT"
-# Where contributors edit the sources and readers report problems.
-REPOSITORY_URL = "https://github.com/psychotherapy-handbook/handbook"
-REPOSITORY_BRANCH = "main"
-# Where the website is published (used for "Cite this page" and the sitemap).
-SITE_URL = "https://psychotherapy-handbook.github.io/handbook/"
+HANDBOOK = tomllib.loads((DOCS / "_data" / "handbook.toml").read_text(encoding="utf-8"))
+SITE_URL = HANDBOOK["site"]
+REPOSITORY_URL = HANDBOOK["repository"]
 
-project = HANDBOOK_TITLE
-author = HANDBOOK_AUTHOR
+project = HANDBOOK["title"]
+author = HANDBOOK["author"]
 # furo prints this in every page's footer, after "Copyright ©".
-copyright = f"2026, {HANDBOOK_AUTHOR}. Text: CC BY-SA 4.0. Code: {CODE_LICENCE}"
-release = version = "2026.11"
+copyright = f"2026, {author}. Text: CC BY-SA 4.0. Code: {HANDBOOK['code_licence']}"
+release = version = HANDBOOK["version"]
 
 # The build date printed on the title page.  SOURCE_DATE_EPOCH makes it
 # reproducible when set (https://reproducible-builds.org/specs/source-date-epoch/).
@@ -52,14 +34,14 @@ _build_time = datetime.datetime.fromtimestamp(
     int(os.environ.get("SOURCE_DATE_EPOCH", datetime.datetime.now().timestamp())),
     tz=datetime.UTC,
 )
-BUILD_DATE = f"{_build_time.day} {_build_time:%B %Y}"
-today = BUILD_DATE
+today = f"{_build_time.day} {_build_time:%B %Y}"
 
 # -- General ---------------------------------------------------------------------
 
 language = "en_GB"
 root_doc = "index"
-exclude_patterns = ["_build", "_templates", "Thumbs.db", ".DS_Store"]
+# _ext holds the extensions and their README, which is not a page.
+exclude_patterns = ["_build", "_templates", "_ext", "Thumbs.db", ".DS_Store"]
 templates_path = ["_templates"]
 
 # Strict cross-references: every link must resolve (the Makefile also passes -n).
@@ -78,7 +60,6 @@ extensions = [
     "cited_in",
     "page_meta",
     "html_accessibility",
-    "lean_pages",
     "uncited_claims",
     "download_links",
     "exact_rebuilds",
@@ -94,7 +75,7 @@ extensions = [
 ]
 
 # -- Page metadata (page_meta) -------------------------------------------------------
-handbook_subtitle = HANDBOOK_SUBTITLE
+handbook_subtitle = HANDBOOK["subtitle"]
 
 # -- MyST ------------------------------------------------------------------------
 # colon_fence matters: without it ":::{note}" silently renders as plain text.
@@ -111,8 +92,8 @@ myst_heading_anchors = 3
 # Pages write {{ name }} for these, and only these (content_policy refuses any
 # other expression).  Values are Markdown: raw HTML in them is refused too.
 myst_substitutions = {
-    "handbook_title": HANDBOOK_TITLE,
-    "content_licence": CONTENT_LICENCE,
+    "handbook_title": HANDBOOK["title"],
+    "content_licence": HANDBOOK["content_licence"],
     # "feedback_link" is added by docs/_ext/feedback.py, with the feedback notice.
 }
 
@@ -155,8 +136,8 @@ sitemap_excludes = ["search.html", "genindex.html", "404.html"]
 # -- HTML output (furo) ------------------------------------------------------------
 
 html_theme = "furo"
-html_title = HANDBOOK_TITLE
-html_short_title = "Psychotherapy Handbook"
+html_title = HANDBOOK["title"]
+html_short_title = HANDBOOK["short_title"]
 html_static_path = ["_static"]
 # "Last updated" comes from each page's git history (sphinx-last-updated-by-git):
 # when the file last changed, which is not when it was last clinically reviewed.
@@ -172,8 +153,8 @@ html_js_files = ["handbook.js"]
 html_favicon = "_static/favicon.svg"
 html_context = {
     "handbook_repository": REPOSITORY_URL,
-    "handbook_pdf": f"{DOWNLOADS_DIR}/{HANDBOOK_FILENAME}.pdf",
-    "handbook_epub": f"{DOWNLOADS_DIR}/{HANDBOOK_FILENAME}.epub",
+    "handbook_pdf": f"{HANDBOOK['downloads_dir']}/{HANDBOOK['filename']}.pdf",
+    "handbook_epub": f"{HANDBOOK['downloads_dir']}/{HANDBOOK['filename']}.epub",
 }
 # furo's sidebar, with the download links after the navigation.
 html_sidebars = {
@@ -193,7 +174,7 @@ html_theme_options = {
     "announcement": "urgent-help",
     # "Edit this page" goes to the page's own source file.
     "source_repository": REPOSITORY_URL + "/",
-    "source_branch": REPOSITORY_BRANCH,
+    "source_branch": HANDBOOK["branch"],
     "source_directory": "docs/",
     "top_of_page_buttons": ["edit"],
 }
@@ -209,22 +190,22 @@ linkcheck_ignore = [
 linkcheck_timeout = 30
 
 # -- Print view (print_view; the PDF handbook and leaflets, printed by WeasyPrint) --
-# The contributors' guide is for the repository's readers, not for patients.
-print_exclude = ["contributing"]
-# The contents page lists each question of the FAQ, not only the chapter.
-print_contents_sections = ["faq/index"]
-print_edition = f"{HANDBOOK_EDITION}, version {release}"
-print_licence = CONTENT_LICENCE
-print_keywords = HANDBOOK_KEYWORDS
+# Which pages are left out, and whose sections the contents lists: page_kinds.
+_pages = page_kinds.source_pages(DOCS)
+print_exclude = [page for page in _pages if not page_kinds.kind_of(page).printed]
+print_contents_sections = [page for page in _pages
+                           if page_kinds.kind_of(page).sections_in_contents]
+print_edition = f"{HANDBOOK['edition']}, version {release}"
+print_licence = HANDBOOK["content_licence"]
+print_keywords = HANDBOOK["keywords"]
 
 # -- EPUB output ----------------------------------------------------------------------
 
-epub_basename = HANDBOOK_FILENAME
+epub_basename = HANDBOOK["filename"]
 # EPUB wants a BCP 47 tag ("en-GB"), not Sphinx's locale name ("en_GB").
 epub_language = "en-GB"
-epub_title = HANDBOOK_TITLE
-epub_author = HANDBOOK_AUTHOR
-epub_publisher = HANDBOOK_AUTHOR
+epub_title = project
+epub_author = epub_publisher = author
 epub_copyright = copyright
 epub_show_urls = "footnote"
 # The cover image, drawn at build time (epub_accessibility.write_cover); no cover
@@ -234,11 +215,3 @@ epub_cover = ("_static/cover.png", "")
 epub_use_index = False
 # Sphinx keeps .buildinfo.bak in the output folder after a configuration change.
 epub_exclude_files = ["search.html", ".buildinfo", ".buildinfo.bak"]
-
-if __name__ == "__main__":
-    # ``python docs/conf.py --print HANDBOOK_FILENAME`` lets the Makefile and the
-    # tests read a value without repeating it.
-    if len(sys.argv) == 3 and sys.argv[1] == "--print":
-        print(globals()[sys.argv[2]])
-    else:
-        sys.exit("usage: python docs/conf.py --print NAME")

@@ -15,7 +15,7 @@ looking current:
     BUILDDIR/pdf/leaflets/SLUG.pdf  a leaflet of each article
     BUILDDIR/epub/NAME.epub         the EPUB handbook
 
-NAME is HANDBOOK_FILENAME in docs/conf.py.
+NAME is ``filename`` in docs/_data/handbook.toml.
 
 A build holds a lock on BUILDDIR, and reuses a builder's state only after a
 build that passed (scripts/build_state.py).  Faults Sphinx would report with a
@@ -32,6 +32,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import build_state
@@ -89,13 +90,9 @@ def explain_os_error(text: str, builddir: Path) -> str:
     return ""
 
 
-def conf_value(source: Path, name: str) -> str:
-    """A value from the block of conf.py that names the handbook, without importing Sphinx."""
-    result = subprocess.run(
-        [sys.executable, str(source / "conf.py"), "--print", name],
-        check=True, capture_output=True, text=True,
-    )
-    return result.stdout.strip()
+def identity(source: Path) -> dict:
+    """The handbook's title, file names and addresses (docs/_data/handbook.toml)."""
+    return tomllib.loads((source / "_data" / "handbook.toml").read_text(encoding="utf-8"))
 
 
 def run(command: list[str], **kwargs) -> None:
@@ -191,7 +188,7 @@ def build_html(source: Path, builddir: Path, name: str) -> Path:
     paths = published_paths(builddir, name)
     leaflets = paths["pdf"].parent / LEAFLETS
     downloads = [path for path in (paths["pdf"], paths["epub"], leaflets) if path.exists()]
-    downloads_dir = conf_value(source, "DOWNLOADS_DIR")
+    downloads_dir = identity(source)["downloads_dir"]
     # Articles link to their leaflets only when there are leaflets to publish,
     # and pages link to the PDF and EPUB only when both go into the site
     # (the tag docs/_ext/download_links.py reads): a link never leads to a 404.
@@ -248,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--builddir", type=Path, default=ROOT / "docs" / "_build")
     args = parser.parse_args(argv)
     source, builddir = args.source.resolve(), args.builddir.resolve()
-    name = conf_value(source, "HANDBOOK_FILENAME")
+    name = identity(source)["filename"]
     # The handbook: the PDF and EPUB first, so the site can offer them for download.
     steps = ["pdf", "epub", "html"] if args.target == "handbook" else [args.target]
     try:

@@ -19,19 +19,12 @@ from pathlib import Path
 import textstat
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-
-# SMOG grade targets (issue 12): the brief asks for a reading age most adults
-# manage, as the NHS does.  Articles at most 10; pages a reader may meet in
-# distress (the FAQ, urgent help, finding a therapist) at most 9; the pages
-# about the project itself at most 12.  The first matching prefix wins.
-TARGETS = {"articles/": 10.0, "faq/": 9.0, "urgent-help": 9.0,
-           "finding-a-therapist": 9.0, "": 12.0}
-# Pages made of lists of names or definitions rather than prose.
-NOT_PROSE = {"references", "glossary", "articles/index", "index"}
+sys.path.insert(0, str(DOCS / "_ext"))
+import page_kinds  # noqa: E402  (each kind of page has its SMOG target, or none)
 
 
-def target_for(page: str) -> float:
-    return next(limit for prefix, limit in TARGETS.items() if page.startswith(prefix))
+def target_for(page: str) -> float | None:
+    return page_kinds.kind_of(page).readability
 
 
 def titles() -> dict[str, str]:
@@ -91,9 +84,8 @@ def measure(path: Path) -> dict:
 
 
 def pages() -> list[Path]:
-    return sorted(p for p in DOCS.rglob("*.md")
-                  if not any(part.startswith(("_", ".")) for part in p.relative_to(DOCS).parts)
-                  and str(p.relative_to(DOCS).with_suffix("")) not in NOT_PROSE)
+    """The pages written as prose: those whose kind has a readability target."""
+    return [DOCS / f"{page}.md" for page in page_kinds.pages_where(DOCS, "readability")]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,15 +15,8 @@ from pathlib import Path
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 sys.path.insert(0, str(DOCS / "_ext"))
 import front_matter  # noqa: E402
-from page_review import (  # noqa: E402
-    REVIEW_EXEMPT,
-    REVIEW_PAGES,
-    FrontMatterError,
-    field_line,
-    needs_review,
-    parse_review,
-    review_today,
-)
+import page_kinds  # noqa: E402
+from page_review import FrontMatterError, field_line, parse_review, review_today  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     rows, problems = [], []
     for path in sorted(docs.rglob("*.md")):
         docname = str(path.relative_to(docs).with_suffix(""))
-        if docname.startswith("_") or not needs_review(docname, REVIEW_PAGES, REVIEW_EXEMPT):
+        if docname.startswith("_") or not page_kinds.kind_of(docname).reviewed:
             continue
         name = path.relative_to(docs.parent)
         try:

@@ -19,9 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 sys.path.insert(0, str(ROOT / "scripts"))
 import build as build_script  # noqa: E402  (scripts/build.py)
+import page_kinds  # noqa: E402  (docs/_ext/page_kinds.py: which pages are articles, ...)
 from sandbox import copy_docs  # noqa: E402, F401  (used by the tests through conftest)
 
 DOCS = ROOT / "docs"
+# The handbook's title, file names and addresses (docs/_data/handbook.toml).
+HANDBOOK = build_script.identity(DOCS)
 BUILD_SCRIPT = ROOT / "scripts" / "build.py"
 
 
@@ -36,12 +39,7 @@ class Build:
         return self.builddir / "html"
 
     def published(self, kind: str) -> Path:
-        return build_script.published_paths(self.builddir, conf_value("HANDBOOK_FILENAME"))[kind]
-
-
-def conf_value(name: str) -> str:
-    """A value from the block of docs/conf.py that names the handbook."""
-    return build_script.conf_value(DOCS, name)
+        return build_script.published_paths(self.builddir, HANDBOOK["filename"])[kind]
 
 
 def build(target: str, builddir: Path, source: Path = DOCS, **env: str) -> Build:
@@ -144,5 +142,8 @@ def pdf_text(pdf_path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(pdf_path).pages)
 
 
-ARTICLES = sorted(p for p in (DOCS / "articles").glob("*.md") if p.stem != "index")
-FAQ = DOCS / "faq" / "index.md"
+ARTICLES = [DOCS / f"{page}.md" for page in page_kinds.pages_of(DOCS, page_kinds.ARTICLE)]
+(FAQ,) = [DOCS / f"{page}.md" for page in page_kinds.pages_of(DOCS, page_kinds.FAQ)]
+# Pages the PDF and the print view leave out.
+NOT_PRINTED = [page for page in page_kinds.source_pages(DOCS)
+               if not page_kinds.kind_of(page).printed]

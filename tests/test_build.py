@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import ast
 import re
 import shutil
 import subprocess
 
 import pytest
-from conftest import DOCS, ROOT, build, conf_value, copy_docs, source_pages
+from conftest import DOCS, NOT_PRINTED, ROOT, build, copy_docs, source_pages
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.build
@@ -39,7 +38,7 @@ def test_pdf_opens_and_its_outline_has_every_chapter(pdf_path):
     assert len(reader.pages) > 3
     outline = pdf_outline_titles(reader)
     # Every page but the home page and those left out of print is a chapter of the book.
-    left_out = {"index", *ast.literal_eval(conf_value("print_exclude"))}
+    left_out = {"index", *NOT_PRINTED}
     chapter_titles = []
     for page in source_pages():
         if str(page) in left_out:

@@ -18,7 +18,7 @@ import feedback  # docs/_ext/feedback.py: the notice is worded there
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import ROOT, build, conf_value, copy_docs, html_pages, soup, source_pages
+from conftest import HANDBOOK, ROOT, build, copy_docs, html_pages, soup, source_pages
 
 FORMS = ROOT / ".github" / "ISSUE_TEMPLATE"
 NOTICE = feedback.notice_text()
@@ -51,11 +51,11 @@ def report_link_problems(name: str, href: str) -> list[str]:
     form = f"{url.scheme}://{url.netloc}{url.path}"
     expected = {
         "template": [feedback.CORRECTION_FORM],
-        "page": [conf_value("SITE_URL") + name],
+        "page": [HANDBOOK["site"] + name],
         "file": [str(Path("docs", name).with_suffix(".md"))],
     }
     problems = []
-    if form != conf_value("REPOSITORY_URL") + "/issues/new":
+    if form != HANDBOOK["repository"] + "/issues/new":
         problems.append(f"{name}: the report link goes to {form}")
     query = parse_qs(url.query, keep_blank_values=True)
     if query != expected:
@@ -68,7 +68,7 @@ def report_link_problems(name: str, href: str) -> list[str]:
 def feedback_problems(folder: Path) -> list[str]:
     """Every HTML page: each link to the issue tracker has the notice beside it, and
     each page made from a source has one report link, filled in as it should be."""
-    repository = conf_value("REPOSITORY_URL")
+    repository = HANDBOOK["repository"]
     sources = {f"{page}.html" for page in source_pages()}
     problems = []
     for path in html_pages(folder):
@@ -145,7 +145,7 @@ def test_a_new_wording_reaches_every_page_in_an_incremental_build(tmp_path):
 def test_issue_form_opens_with_the_notice(form):
     first = yaml.safe_load((FORMS / form).read_text())["body"][0]
     assert first["type"] == "markdown", f"{form}: the notice must come first"
-    assert first["attributes"]["value"] == feedback.notice_markdown(conf_value("SITE_URL")), (
+    assert first["attributes"]["value"] == feedback.notice_markdown(HANDBOOK["site"]), (
         f"{form}: the notice differs from NOTICE in docs/_ext/feedback.py")
 
 
@@ -157,7 +157,7 @@ def test_the_report_link_fills_in_fields_the_form_has():
 
 @pytest.mark.build
 def test_epub_gives_the_feedback_address_with_the_notice(epub_path):
-    address = conf_value("REPOSITORY_URL") + "/issues/new/choose"
+    address = HANDBOOK["repository"] + "/issues/new/choose"
     with zipfile.ZipFile(epub_path) as epub:
         names = set(epub.namelist())
         for page in source_pages():

@@ -7,7 +7,6 @@ PDF/UA-1: passing it is not full PDF/UA conformance.
 
 from __future__ import annotations
 
-import ast
 import itertools
 import json
 import os
@@ -22,9 +21,10 @@ import pytest
 from conftest import (
     ARTICLES,
     FAQ,
+    HANDBOOK,
+    NOT_PRINTED,
     ROOT,
     build,
-    conf_value,
     copy_docs,
     html_pages,
     main_content,
@@ -120,7 +120,7 @@ def toctree_titles(html_dir) -> list[str]:
 
 
 def print_excluded_titles(html_dir) -> list[str]:
-    excluded = ast.literal_eval(conf_value("print_exclude"))
+    excluded = NOT_PRINTED
     return [soup(html_dir / f"{page}.html").find("h1").get_text(strip=True).rstrip("#¶")
             for page in excluded]
 
@@ -153,7 +153,7 @@ def test_title_page_with_a_note_about_the_pdf(pdf_path):
     assert re.search(r"version \d{4}\.\d+", first)
     assert re.search(r"Built on \d{1,2} [A-Z][a-z]+ \d{4}", first)
     squeezed = first.replace(" ", "")
-    assert "AboutthisPDF" in squeezed and conf_value("SITE_URL") in squeezed
+    assert "AboutthisPDF" in squeezed and HANDBOOK["site"] in squeezed
     assert "Creative Commons" in first
     assert second.startswith("Need help now?"), "the urgent-help card follows the title page"
     assert third.startswith("Contents")
@@ -209,7 +209,7 @@ def test_citations_give_the_page_of_their_reference(pdf_path):
 
 def test_external_addresses_are_printed(pdf_text):
     text = flat(pdf_text).replace(" ", "")
-    assert (conf_value("REPOSITORY_URL") + "/issues/new").replace(" ", "") in text
+    assert (HANDBOOK["repository"] + "/issues/new").replace(" ", "") in text
 
 
 def test_print_leaves_out_screen_only_content(pdf_text, pdf_path, html_dir):
@@ -420,7 +420,7 @@ def test_articles_link_to_their_leaflets(html_dir, pdf_path):
 
 def test_downloads_resolve_on_every_page(html_dir, pdf_path, epub_path):
     # The 404 page links by absolute path, from where the site is published.
-    site_path = urlparse(conf_value("SITE_URL")).path
+    site_path = urlparse(HANDBOOK["site"]).path
     for path in html_pages(html_dir):
         links = soup(path).select(".sidebar-downloads a")
         assert len(links) == 2, path.name

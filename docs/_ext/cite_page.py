@@ -1,4 +1,5 @@
-"""A "Cite this page" section on every article: APA-style text and BibTeX.
+"""A "Cite this page" section, APA-style text and BibTeX, on every citable page
+(the articles: ``page_kinds``).
 
 Both are code blocks, so sphinx-copybutton gives each a copy button; each has a
 caption ("APA citation", "BibTeX"), which names the block and its button
@@ -9,6 +10,7 @@ page_review), the address from ``html_baseurl``.
 
 from __future__ import annotations
 
+import page_kinds
 from docutils import nodes
 from page_review import FrontMatterError, british_date, parse_review
 from sphinx.application import Sphinx
@@ -47,7 +49,7 @@ def captioned_block(caption: str, text: str, language: str, css_class: str) -> n
 
 def add_cite_this_page(app: Sphinx, doctree: nodes.document) -> None:
     docname = app.env.docname
-    if not (docname.startswith("articles/") and docname != "articles/index"):
+    if not page_kinds.kind_of(docname).citable:
         return
     try:
         review = parse_review(app.env.metadata.get(docname, {}))

@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 
 from html_accessibility import mend
+from page_kinds import URGENT_HELP
 from sphinx.application import Sphinx
 from sphinx.builders.epub3 import Epub3Builder
 from urgent_help import load as load_urgent_help
@@ -150,6 +151,6 @@ def write_cover(app: Sphinx) -> list:
 def setup(app: Sphinx) -> dict:
     app.connect("html-collect-pages", write_cover)
     app.add_builder(AccessibleEpubBuilder, override=True)
-    app.add_config_value("epub_urgent_help_page", "urgent-help", "epub")
+    app.add_config_value("epub_urgent_help_page", URGENT_HELP, "epub")
     app.connect("html-page-context", mend_body)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -25,6 +25,7 @@ from __future__ import annotations
 import html
 from urllib.parse import urlencode
 
+import page_kinds
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
@@ -40,7 +41,7 @@ NOTICE = (
     "Urgent help",
     ".",
 )
-URGENT_HELP_DOC = "urgent-help"
+URGENT_HELP_DOC = page_kinds.URGENT_HELP
 # The issue form the per-page link opens, and the ids of the fields it fills.
 CORRECTION_FORM = "content-correction.yml"
 PREFILLED_FIELDS = ("page", "file")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 
+import page_kinds
 from sphinx.application import Sphinx
 
 
@@ -18,7 +19,7 @@ def meta_tags(app: Sphinx, pagename: str, title: str) -> str:
     url = app.config.html_baseurl.rstrip("/") + "/" + app.builder.get_target_uri(pagename)
     tags = [
         ("name", "description", summary),
-        ("property", "og:type", "article" if pagename.startswith("articles/") else "website"),
+        ("property", "og:type", page_kinds.kind_of(pagename).og_type),
         ("property", "og:site_name", app.config.project),
         ("property", "og:title", title or app.config.project),
         ("property", "og:description", summary),

@@ -1,6 +1,6 @@
-"""Review dates and status: read, check and show them on every article and FAQ page.
+"""Review dates and status: read, check and show them on every reviewed page.
 
-Each article and FAQ page starts with front matter like::
+Each reviewed page (articles and the FAQ: ``page_kinds``) starts with front matter like::
 
     ---
     summary: One plain sentence saying what the page covers.
@@ -22,13 +22,13 @@ value sets another (the tests move the calendar this way).
 from __future__ import annotations
 
 import datetime
-import fnmatch
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import front_matter
+import page_kinds
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
@@ -36,10 +36,6 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 REQUIRED_FIELDS = ("summary", "last_reviewed", "next_review", "review_status")
-# Pages that must carry review fields (defaults of the review_pages and
-# review_exempt config values; scripts/review_report.py uses the same).
-REVIEW_PAGES = ["articles/*", "faq/*"]
-REVIEW_EXEMPT = ["articles/index"]
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -95,11 +91,6 @@ def british_date(day: datetime.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def needs_review(docname: str, patterns: list[str], exempt: list[str]) -> bool:
-    return (any(fnmatch.fnmatch(docname, p) for p in patterns)
-            and docname not in exempt)
-
-
 def field_line(source: str, field: str) -> int | None:
     """The line of a front matter field in the source file, for error messages."""
     try:
@@ -132,7 +123,7 @@ def check_and_show_review(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     docname = env.docname
     config = app.config
-    if not needs_review(docname, config.review_pages, config.review_exempt):
+    if not page_kinds.kind_of(docname).reviewed:
         return
     source = env.doc2path(docname)
     try:
@@ -181,8 +172,6 @@ def merge_reviews(app: Sphinx, env, docnames, other) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("front_matter")
-    app.add_config_value("review_pages", REVIEW_PAGES, "env")
-    app.add_config_value("review_exempt", REVIEW_EXEMPT, "env")
     app.add_config_value("review_today", None, "env", types=(str, type(None)))
     app.connect("doctree-read", check_and_show_review)
     app.connect("env-get-outdated", reread_pages_that_fell_due)

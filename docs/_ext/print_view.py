@@ -31,6 +31,7 @@ from pathlib import Path
 
 from article_index import folder_articles
 from docutils import nodes
+from page_kinds import ARTICLE_LIST
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
@@ -347,7 +348,7 @@ def setup(app: Sphinx) -> dict:
     app.add_builder(PrintBuilder)
     app.add_config_value("print_exclude", [], "env")
     app.add_config_value("print_contents_sections", [], "env")
-    app.add_config_value("print_leaflets_from", "articles/index", "env")
+    app.add_config_value("print_leaflets_from", ARTICLE_LIST, "env")
     app.add_config_value("print_edition", "", "env")
     app.add_config_value("print_licence", "", "env")
     app.add_config_value("print_keywords", "", "env")
