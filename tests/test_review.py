@@ -173,7 +173,7 @@ def test_urgent_help_card_matches_the_data_file(html_dir):
     assert shown == helpline_numbers()
     for a in card.find_all("a", class_="urgent-help-number"):
         assert a["href"] == "tel:" + a.get_text(strip=True).replace(" ", "")
-    assert re.search(r"last checked on \d{1,2} [A-Z][a-z]+ \d{4}", card.get_text())
+    assert re.search(r"last checked against their sources on \d{1,2} [A-Z][a-z]+ \d{4}", card.get_text())
 
 
 @pytest.mark.build
