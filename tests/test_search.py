@@ -81,7 +81,7 @@ QUERIES = [
     ("is online therapy unsafe", "articles/online-and-phone-therapy", [], False),
     ("ending therapy", None, [FAQ], False),
     ("can I end it with my therapist", None, [], False),
-    ("burden of proof", None, [], False),
+    ("my therapist cut my session short", None, [], False),
     # Lay words and old names.
     ("low mood", DEPRESSION, [], False),
     ("feeling down", DEPRESSION, [], False),
