@@ -63,7 +63,7 @@ QUERIES = [
     ("harm myself", None, [], True),
     ("self injury", None, [], True),
     ("tired of living", None, [], True),
-    ("cant take it anymore", None, [], True),
+    ("cant take it anymore", None, [], True),  # codespell:ignore
     ("can't do this any more", None, [], True),
     ("nothing to live for", None, [], True),
     ("i am a burden", None, [], True),
@@ -100,7 +100,7 @@ QUERIES = [
     ("coming off antidepressants", MEDICATION, [], False),
     ("stop taking antidepressants", MEDICATION, [], False),
     ("withdrawal", MEDICATION, [], False),
-    ("therapy didnt help me", HARMS, [], False),
+    ("therapy didnt help me", HARMS, [], False),  # codespell:ignore
     ("therapy isn't working", HARMS, [], False),
     ("feel worse after therapy", HARMS, [URGENT], False),
     ("nhs waiting list therapy", NHS, [], False),
