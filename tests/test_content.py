@@ -59,6 +59,7 @@ def test_article_ends_with_see_also_linking_an_faq_answer(html_dir, article):
     assert len(links) >= 2, f"{article.name}: see-also needs at least two links, has {links}"
     assert any(re.search(r"faq/index\.html#faq-", href) for href in links), (
         f"{article.name}: see-also needs a link to an FAQ answer, has {links}")
+    assert "../urgent-help.html" in links, f"{article.name}: see-also needs Urgent help"
     for href in links:
         target, _, anchor = href.partition("#")
         target_path = (html_dir / "articles" / target).resolve()

@@ -22,8 +22,9 @@ CHOOSING = "articles/choosing-a-therapist-safely"
 FAQ = "faq/index"
 
 # (query, page that must come first, pages that must also be listed, crisis card shown)
+# On every query that shows the card, Urgent help must also come first.
 QUERIES = [
-    # Crisis phrasings: the card, and the Urgent help page first where it matches.
+    # Crisis phrasings: the card, and the Urgent help page first.
     ("suicide", None, [], True),
     ("suicidal thoughts", None, [DEPRESSION], True),
     ("feel like ending it", None, [DEPRESSION], True),
@@ -39,12 +40,53 @@ QUERIES = [
     ("overdose", None, [], True),
     ("no way out", None, [], True),
     ("feeling hopeless", None, [], True),
-    ("I took too many pills", None, [], True),
+    ("I took too many pills", URGENT, [], True),
     ("nobody would miss me", None, [], True),
+    # Phrasings the clinician review found missing: slang, typos, split words.
+    ("kms", None, [], True),
+    ("unalive myself", None, [], True),
+    ("i want to end it", None, [], True),
+    ("no point living", None, [], True),
+    ("no point in living", None, [], True),
+    ("want to disappear", None, [], True),
+    ("i do not want to live", None, [], True),
+    ("dont wanna live", None, [], True),
+    ("i dont want to be alive", None, [], True),
+    ("kill my self", None, [], True),
+    ("suicde", None, [], True),
+    ("sucidal", None, [], True),
+    ("want 2 die", None, [], True),
+    ("top myself", None, [], True),
+    ("do myself in", None, [], True),
+    ("self harmed", None, [], True),
+    ("cut myself", None, [], True),
+    ("harm myself", None, [], True),
+    ("self injury", None, [], True),
+    ("tired of living", None, [], True),
+    ("cant take it anymore", None, [], True),  # codespell:ignore
+    ("can't do this any more", None, [], True),
+    ("nothing to live for", None, [], True),
+    ("i am a burden", None, [], True),
+    ("rather be dead", None, [], True),
+    ("take my life", None, [], True),
+    ("end my own life", None, [], True),
+    ("lethal dose", None, [], True),
+    ("I can't keep myself safe", None, [], True),
+    ("life is pointless", None, [], True),
+    ("I feel unsafe", None, [], True),
+    # Ordinary questions that only looked like crisis phrases to a broader
+    # list ("pointless", "unsafe" alone): no card.
+    ("is therapy pointless", HARMS, [], False),
+    ("therapy feels pointless", HARMS, [], False),
+    ("is online therapy unsafe", "articles/online-and-phone-therapy", [], False),
+    ("ending therapy", None, [FAQ], False),
+    ("can I end it with my therapist", None, [], False),
+    ("my therapist cut my session short", None, [], False),
     # Lay words and old names.
     ("low mood", DEPRESSION, [], False),
     ("feeling down", DEPRESSION, [], False),
-    ("shrink", "finding-a-therapist", [], False),
+    ("shrink", CHOOSING, [], False),
+    ("psychotherapist", CHOOSING, [], False),
     ("IAPT", NHS, [], False),
     ("talking therapies", NHS, [], False),
     ("side effects", MEDICATION, [HARMS], False),
@@ -55,6 +97,16 @@ QUERIES = [
     ("self-referral", NHS, [], False),
     ("can I refer myself", NHS, [], False),
     ("how do I get help tonight", URGENT, [], False),
+    ("coming off antidepressants", MEDICATION, [], False),
+    ("stop taking antidepressants", MEDICATION, [], False),
+    ("withdrawal", MEDICATION, [], False),
+    ("therapy didnt help me", HARMS, [], False),  # codespell:ignore
+    ("therapy isn't working", HARMS, [], False),
+    ("feel worse after therapy", HARMS, [URGENT], False),
+    ("nhs waiting list therapy", NHS, [], False),
+    ("free counselling", NHS, [], False),
+    ("can my therapist tell my gp", FAQ, [], False),
+    ("is my therapy confidential", FAQ, [], False),
     ("panic attacks", None, ["articles/types-of-talking-therapy"], False),
     # Spellings and typing variants.
     ("counselor", CHOOSING, [], False),  # codespell:ignore
@@ -103,6 +155,8 @@ def search(chromium, served):
 def test_query_finds_the_page_a_reader_needs(search, query, first, listed, crisis):
     shown = search(query)
     assert shown["card"] == crisis, f"{query!r}: crisis card shown is {shown['card']}"
+    if crisis:
+        assert shown["pages"][:1] == [URGENT], f"{query!r}: {shown['pages'][:5]}"
     if first:
         assert shown["pages"][:1] == [first], f"{query!r}: {shown['pages'][:5]}"
     for page in listed:
@@ -124,6 +178,21 @@ def test_the_crisis_card_shows_every_number_from_the_data_file(search):
         "document.getElementById('search-urgent-help').compareDocumentPosition("
         "document.getElementById('search-results')) & Node.DOCUMENT_POSITION_FOLLOWING")
     assert above
+
+
+def test_a_crisis_query_is_searched_as_typed(search):
+    # "pills" would become "medication" and put Therapy and medication first:
+    # on a crisis query no synonym applies, and Urgent help leads.
+    shown = search("took too many pills")
+    assert shown["card"] and shown["pages"][:1] == [URGENT], shown["pages"][:5]
+    assert "Also searched for" not in shown["summary"], shown["summary"]
+    # The same word without a crisis phrase is still a question about medication.
+    shown = search("pills")
+    assert not shown["card"] and shown["pages"][:1] == [MEDICATION], shown["pages"][:5]
+
+
+def test_feeling_worse_lists_urgent_help_straight_after_the_harms_page(search):
+    assert search("feel worse after therapy")["pages"][:2] == [HARMS, URGENT]
 
 
 def test_nothing_found_suggests_the_faq_and_urgent_help(search):

@@ -109,7 +109,8 @@ class UrgentHelp:
     def closing(self) -> str:
         """The card's last line, on screen and in print."""
         return ("Anywhere else: call your local emergency number. "
-                f"These numbers were last checked on {british_date(self.last_checked)}.")
+                f"These numbers were last checked against their sources on "
+                f"{british_date(self.last_checked)}.")
 
     def contact(self, region: str, tier_id: str) -> Contact:
         tier = next(t for t in self.tiers if t.id == tier_id)
@@ -271,9 +272,9 @@ class UrgentHelpSources(SphinxDirective):
             number = contact.phone or (contact.text and f"text {contact.text}") or contact.email
             host = contact.source.split("/")[2].removeprefix("www.")
             para = nodes.paragraph()
-            para += nodes.Text(f"{contact.region}, {contact.label}, {number}: confirmed on ")
+            para += nodes.Text(f"{contact.region}, {contact.label}, {number}: source ")
             para += nodes.reference(host, host, refuri=contact.source)
-            para += nodes.Text(f" on {british_date(contact.checked)}.")
+            para += nodes.Text(f", checked against it on {british_date(contact.checked)}.")
             items += nodes.list_item("", para)
         return [items]
 

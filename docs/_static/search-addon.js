@@ -5,9 +5,12 @@
  * read as a reader means it:
  * - if it holds a phrase from docs/_data/search-crisis-phrases.toml, the
  *   urgent-help card (in the page since the build, from urgent-help.toml) is
- *   shown above the results;
- * - readers' words become the handbook's (docs/_data/search-synonyms.toml),
- *   and apostrophes, hyphens and stop words are dropped;
+ *   shown above the results, the Urgent help page leads them, and the
+ *   reader's words are searched as typed: a synonym must not put another page
+ *   first ("too many pills" is not a question about medication);
+ * - otherwise readers' words become the handbook's
+ *   (docs/_data/search-synonyms.toml), and the pages a synonym names lead;
+ * - apostrophes, hyphens and stop words are dropped;
  * - Sphinx needs every word on one page: when no page has them all, the pages
  *   with the most of them are listed; when none has any, the FAQ and Urgent
  *   help are suggested.
@@ -43,9 +46,20 @@
     return { words, own: keep(normal), first };
   }
 
-  /** Puts the pages a synonym names (its "first") first, if they were found,
-   * and pages for contributors (data.last) last.  Results run best last. */
-  function reorder(results, pages) {
+  /** A result for a whole page, in Sphinx's form, for a page its search missed. */
+  function pageResult(docname) {
+    const file = Search._index.docnames.indexOf(docname);
+    if (file < 0) return null;
+    return [docname, Search._index.titles[file], "", null, 0,
+      Search._index.filenames[file], SearchResultKind.title];
+  }
+
+  /** Puts PAGES (each named by a synonym's "first", or Urgent help on a crisis)
+   * first, adding any Sphinx did not find, and pages for contributors
+   * (data.last) last.  Results run best last. */
+  function reorder(found, pages) {
+    const missing = pages.filter((page) => !found.some((result) => result[0] === page));
+    const results = [...found, ...missing.map(pageResult).filter(Boolean)];
     const rank = (result) => (pages.includes(result[0]) ? 2 : data.last.includes(result[0]) ? 0 : 1);
     const ranked = (level) => results.filter((result) => rank(result) === level);
     const leading = ranked(2).sort((a, b) => pages.indexOf(b[0]) - pages.indexOf(a[0]));
@@ -94,9 +108,11 @@
     const crisis = data.crisis.some((phrase) => holds(normal, phrase));
     document.getElementById("search-urgent-help").hidden = !crisis;
     document.getElementById("search-suggestions").hidden = true;
-    const { words, own, first } = rewrite(raw);
-    // The card is above the results; the Urgent help page leads them too.
-    if (crisis) first.unshift("urgent-help");
+    // On a crisis, the card is above the results and the Urgent help page leads
+    // them; no synonym rewrites the words or puts another page first.
+    const { words, own, first } = crisis
+      ? { words: keep(normal), own: keep(normal), first: ["urgent-help"] }
+      : rewrite(raw);
     const results = reorder(find(words, own), first);
     // "Also searched for" only when a synonym changed the words.
     state = { crisis, count: results.length, words, rewritten: words.join(" ") !== own.join(" ") };
