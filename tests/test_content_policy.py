@@ -4,15 +4,16 @@ from the build machine (docs/_ext/content_policy.py).
 One copy of the handbook gets every payload, each on a page of its own inside
 the navigation; the copy is built as the website, the PDF's LaTeX and the
 EPUB.  Each payload must fail the build with a warning naming its own file and
-line, and no output, published or not, may carry it.
+line, and no output, published or not, may carry it.  Data files (the
+helplines, the bibliography) and file names get the same treatment, and the
+print view escapes whatever it prints.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import content_policy
@@ -20,8 +21,8 @@ import pytest
 import urgent_help
 import yaml
 from bs4 import BeautifulSoup
-from PIL import Image
 from conftest import ROOT, build, copy_docs, main_content, soup
+from PIL import Image
 from sandbox import commit_all
 
 # Outside docs/: what an include must never print.
@@ -304,6 +305,26 @@ def test_file_rule(tmp_path):
     assert "hidden" in problem(".git/config")
 
 
+def test_file_type_rule(tmp_path):
+    def problem(name, what="image"):
+        return content_policy.file_type_problem(name, tmp_path / name, what)
+
+    Image.new("RGB", (2, 2)).save(tmp_path / "a.png")
+    Image.new("RGB", (2, 2)).save(tmp_path / "b.webp")
+    Image.new("RGB", (2, 2)).save(tmp_path / "c.JPG", format="JPEG")
+    (tmp_path / "d.webp").write_bytes(b"RIFF\0\0\0\0WAVEfmt ")
+    (tmp_path / "e.csv").write_bytes(b"a,\xff\n")
+    (tmp_path / "f.txt").write_text("Plain text.")
+    assert problem("a.png") is problem("b.webp") is problem("c.JPG") is None
+    assert problem("f.txt", "download") is None
+    assert problem("missing.png") is None, "Sphinx reports a missing file"
+    assert "is not a .webp file inside" in problem("d.webp")
+    assert "is not UTF-8 text" in problem("e.csv", "download")
+    for refused in ("x.svg", "x.xht", "x.xsl", "x.rss", "x.mht", "x"):
+        assert "images may only be .png" in problem(refused), refused
+    assert "downloads may only be .pdf, .csv, .txt" in problem("a.png", "download")
+
+
 def test_pdf_engine_reads_only_local_files(tmp_path):
     from print_pdf import local_files_only
 
@@ -483,7 +504,7 @@ def test_print_templates_escape_what_they_print():
     from print_view import is_print_template
 
     real = urgent_help.load()
-    evil = dataclasses.replace(real.tiers[0], id=INJECTED_ID, heading="<b>Call</b>")
+    evil = replace(real.tiers[0], id=INJECTED_ID, heading="<b>Call</b>")
     data = urgent_help.UrgentHelp((evil, *real.tiers[1:]))
     environment = SandboxedEnvironment(loader=FileSystemLoader(ROOT / "docs" / "_templates"),
                                        autoescape=is_print_template)

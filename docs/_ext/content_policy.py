@@ -147,15 +147,13 @@ def file_type_problem(argument: str, path: Path, what: str) -> str | None:
                 "(other types can run scripts on the site)")
     if not path.is_file():
         return None
-    with path.open("rb") as file:
-        head = file.read(16)
-    starts = types[suffix]
+    data, starts = path.read_bytes(), types[suffix]
     if starts is None:
         try:
-            path.read_bytes().decode("utf-8")
+            data.decode("utf-8")
         except UnicodeDecodeError:
             return f"{what} '{argument}' is not UTF-8 text, as a {suffix} file must be"
-    elif not head.startswith(starts) or (suffix == ".webp" and head[8:12] != b"WEBP"):
+    elif not data.startswith(starts) or (suffix == ".webp" and data[8:12] != b"WEBP"):
         return (f"{what} '{argument}' is not a {suffix} file inside (its first bytes say "
                 f"otherwise): save it in the format its name says")
     return None
