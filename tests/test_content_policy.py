@@ -491,6 +491,7 @@ def test_a_hostile_tier_stops_the_pdf_build(tmp_path):
     line = tier_line(data.read_text(encoding="utf-8"), -1)
     assert f"{data}:{line}: tier id 'x\"><style>" in result.output, result.output
     assert "Traceback" not in result.output
+    assert result.output.rstrip().endswith("The messages above name the file and line to fix.")
     assert not result.published("pdf").exists()
     assert not [p for p, written in everything_written(tmp_path / "build")
                 if b"premium" in written]

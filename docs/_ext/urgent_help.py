@@ -132,6 +132,9 @@ FORMATS = {
 FORMAT_HELP = {"phone": "digits and single spaces", "text": "digits, or WORD to DIGITS",
                "email": "a plain address"}
 
+# Characters a browser, a PDF engine or a template could read as markup.
+MARKUP = "<>{}\\^~"
+
 
 def check_contact(entry: dict, path: Path, source: str) -> Contact:
     where = f"{path}:{line_of(source, str(entry.get('label', '')))}"
@@ -154,7 +157,7 @@ def check_contact(entry: dict, path: Path, source: str) -> Contact:
             raise ConfigError(f"{where}: '{label}' has {way} {str(entry[way])[:40]!r}; "
                               f"a {way} may hold only {FORMAT_HELP[way]}.")
     for key in ("label", "heading", "summary"):
-        if any(ch in str(entry.get(key, "")) for ch in "<>{}\\^~"):
+        if any(ch in str(entry.get(key, "")) for ch in MARKUP):
             raise ConfigError(f"{where}: '{label}': {key} may not contain < > {{ }} \\ ^ or ~.")
     try:
         return Contact(**entry)
@@ -166,8 +169,6 @@ def check_contact(entry: dict, path: Path, source: str) -> Contact:
 # A tier's id becomes a class name on the website and in print (the tier's
 # colour), so it is a plain word.
 TIER_ID = re.compile(r"[a-z][a-z0-9-]*")
-# Characters a browser, a PDF engine or a template could read as markup.
-MARKUP = "<>{}\\^~"
 
 # The contacts the templates and extensions name by region and tier: the notice
 # on every page (_templates/page.html), the foot of every printed page
