@@ -141,8 +141,10 @@ def run_sphinx(command: list[str], builddir: Path) -> None:
     exception = next((line.strip() for line in reversed(crash[:saved]) if line.strip()), "")
     log = crash[saved + 1].strip() if saved + 1 < len(crash) else ""
     print(f"\nSphinx stopped: {exception}", file=sys.stderr)
+    # A check of a data file stops Sphinx with an error naming the file to fix.
+    named = LOCATED.match(exception.partition(": ")[2])
     raise BuildFailed(explain_os_error(exception, builddir) or (
-        what_to_fix(problems) if problems else
+        what_to_fix(problems or [named]) if problems or named else
         f"This is a fault in the build rather than in a page; the full report is in {log}."))
 
 

@@ -4,25 +4,36 @@ from the build machine (docs/_ext/content_policy.py).
 One copy of the handbook gets every payload, each on a page of its own inside
 the navigation; the copy is built as the website, the PDF's LaTeX and the
 EPUB.  Each payload must fail the build with a warning naming its own file and
-line, and no output, published or not, may carry it.
+line, and no output, published or not, may carry it.  Data files (the
+helplines, the bibliography) and file names get the same treatment, and the
+print view escapes whatever it prints.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import content_policy
 import pytest
+import urgent_help
 import yaml
+from bs4 import BeautifulSoup
 from conftest import ROOT, build, copy_docs, main_content, soup
+from PIL import Image
 from sandbox import commit_all
 
 # Outside docs/: what an include must never print.
 SECRET = "HOSTILE-SECRET-FILE-CONTENT"
 PAGE = "# {title}\n\nA page from a pull request.\n\n{body}\n"
 PAYLOAD_LINE = 5  # the first line of {body} in PAGE
+
+
+# The review's file: a script, and a request to another host, once a browser opens it.
+WEB_PAGE = ('<html xmlns="http://www.w3.org/1999/xhtml"><body><script>alert("{marker}")'
+            '</script><img src="http://evil.example/x.png"/></body></html>')
 
 
 @dataclass(frozen=True)
@@ -94,9 +105,21 @@ PAYLOADS = [
             r"\{csv-table\} with :url: is not allowed", "example.com/HOSTILE-17"),
     # Found by a hostile review: files that run scripts on the site's own address.
     Payload("svg-image", "![A chart](chart.svg){width=300}",
-            r"image 'chart.svg' is not allowed: .*files can run scripts", "HOSTILE-19"),
+            r"image 'chart.svg' is not allowed: images may only be .png, .jpg, .jpeg, .gif, "
+            r".webp files", "HOSTILE-19"),
     Payload("html-download", "[A printable card](card.html)",
-            r"download 'card.html' is not allowed: .*files can run scripts", "HOSTILE-20"),
+            r"download 'card.html' is not allowed: downloads may only be .pdf, .csv, .txt "
+            r"files", "HOSTILE-20"),
+    # A second review: types a host serves as HTML or XML slipped past a list
+    # of dangerous types; only listed types, with matching content, pass now.
+    Payload("xhtml-image", "![pic](evil.xht)",
+            r"image 'evil.xht' is not allowed: images may only be", "HOSTILE-24"),
+    Payload("shtml-download", "{download}`that <evil.shtml>`",
+            r"download 'evil.shtml' is not allowed: downloads may only be", "HOSTILE-25"),
+    Payload("rdf-link", "[The feed](feed.rdf)",
+            r"download 'feed.rdf' is not allowed: downloads may only be", "HOSTILE-26"),
+    Payload("web-page-named-png", "![A chart](renamed.png)",
+            r"image 'renamed.png' is not a .png file inside", "HOSTILE-27"),
     # Maths makes Sphinx load MathJax from a CDN.
     Payload("maths", "Energy: {math}`E = mc^2`", r"maths is not allowed in pages",
             "mathjax"),
@@ -114,6 +137,10 @@ PAYLOADS = [
 ]
 # What the policy allows, on a page of the same pull request.
 ALLOWED = """# Allowed
+
+![A small picture](pixel.png)
+
+A [word list](words.txt) to download.
 
 ```{include} snippet.txt
 ```
@@ -158,6 +185,11 @@ def hostile(tmp_path_factory):
     (folder / "chart.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>'
                                       'alert("HOSTILE-19")</script></svg>')
     (folder / "card.html").write_text("<script>alert('HOSTILE-20')</script>")
+    for name, marker in [("evil.xht", "HOSTILE-24"), ("evil.shtml", "HOSTILE-25"),
+                         ("feed.rdf", "HOSTILE-26"), ("renamed.png", "HOSTILE-27")]:
+        (folder / name).write_text(WEB_PAGE.format(marker=marker))
+    Image.new("RGB", (2, 2), "white").save(folder / "pixel.png")
+    (folder / "words.txt").write_text("Alliance, transference.\n")
     # A javascript: address in the bibliography (sorted first, so the file still parses).
     bib = docs / "references.bib"
     bib.write_text("@misc{aaevil2020, author={{Evil}}, title={One}, year={2020},\n"
@@ -207,6 +239,13 @@ def test_what_the_policy_allows_still_works(hostile):
     for href in ("https://www.samaritans.org/", "../about.html", "tel:116123"):
         assert href in hrefs, hrefs
     assert any(href.startswith("mailto:editors") for href in hrefs), hrefs
+    # The allowed types are published: an image and a download.
+    html = root / "build" / "work" / "html"
+    assert [img["src"] for img in page.find_all("img")] == ["../_images/pixel.png"]
+    assert (html / "_images" / "pixel.png").is_file()
+    download = page.find("a", class_="download")
+    assert download["href"].endswith("/words.txt"), download
+    assert (html / "hostile" / download["href"]).resolve().is_file()
 
 
 @pytest.mark.build
@@ -266,6 +305,26 @@ def test_file_rule(tmp_path):
     assert "hidden" in problem(".git/config")
 
 
+def test_file_type_rule(tmp_path):
+    def problem(name, what="image"):
+        return content_policy.file_type_problem(name, tmp_path / name, what)
+
+    Image.new("RGB", (2, 2)).save(tmp_path / "a.png")
+    Image.new("RGB", (2, 2)).save(tmp_path / "b.webp")
+    Image.new("RGB", (2, 2)).save(tmp_path / "c.JPG", format="JPEG")
+    (tmp_path / "d.webp").write_bytes(b"RIFF\0\0\0\0WAVEfmt ")
+    (tmp_path / "e.csv").write_bytes(b"a,\xff\n")
+    (tmp_path / "f.txt").write_text("Plain text.")
+    assert problem("a.png") is problem("b.webp") is problem("c.JPG") is None
+    assert problem("f.txt", "download") is None
+    assert problem("missing.png") is None, "Sphinx reports a missing file"
+    assert "is not a .webp file inside" in problem("d.webp")
+    assert "is not UTF-8 text" in problem("e.csv", "download")
+    for refused in ("x.svg", "x.xht", "x.xsl", "x.rss", "x.mht", "x"):
+        assert "images may only be .png" in problem(refused), refused
+    assert "downloads may only be .pdf, .csv, .txt" in problem("a.png", "download")
+
+
 def test_pdf_engine_reads_only_local_files(tmp_path):
     from print_pdf import local_files_only
 
@@ -305,7 +364,7 @@ def test_contributing_page_states_the_policy():
 
 
 @pytest.mark.build
-def test_symbolic_links_out_of_docs_fail_and_publish_nothing(tmp_path):
+def test_symbolic_links_and_unsafe_page_names_fail_and_publish_nothing(tmp_path):
     # Found by a hostile review: Sphinx follows links as pages, static files,
     # images (behind a wildcard) and templates.  A copy of its own, since the
     # build stops before it reads anything.
@@ -319,20 +378,145 @@ def test_symbolic_links_out_of_docs_fail_and_publish_nothing(tmp_path):
     (docs / "linked-secret.txt").symlink_to(secret)
     (docs / "glossary.md").write_text((docs / "glossary.md").read_text()
                                       + "\n![Figure](figure-data.*)\n")
+    # A second review: a page's name goes into the print view's HTML unescaped
+    # (Sphinx's heading links), where a <style> could hide every helpline.
+    (docs / 'x"><style>HOSTILE-28.md').write_text("# A page\n\nText.\n")
     commit_all(tmp_path, "links out")
     result = build("html", tmp_path / "build", source=docs)
     assert result.returncode != 0
     for name in ("_static/passwd.css", "figure-data.png", "leak.md", "linked-secret.txt"):
-        assert re.search(re.escape(name) + r".*is a symbolic link to a file outside docs/",
-                         result.output), (name, result.output)
+        # The real path: Sphinx once reported figure-data.png.rst, a file that is not there.
+        assert f"WARNING: {docs / name}: a symbolic link to a file outside docs/" in (
+            result.output), (name, result.output)
+    assert (f'WARNING: {docs}/x"><style>HOSTILE-28.md: a page\'s file and folder names may '
+            "only use letters, digits") in result.output, result.output
+    assert ".rst" not in result.output
     assert "Traceback" not in result.output
     assert not [p for p, data in everything_written(tmp_path / "build")
                 if SECRET.encode() in data]
 
 
 @pytest.mark.build
-def test_a_javascript_address_in_the_bibliography_fails(hostile):
+def test_a_javascript_address_in_the_bibliography_fails_naming_its_entry(hostile):
     root, builds = hostile
-    assert "link to 'javascript:alert('HOSTILE-23')'" in builds["html"].output
+    for kind, result in builds.items():
+        # Reported at the entry to fix, once, not at each page that lists it.
+        warnings = re.findall(r"^(.*): WARNING: (.*HOSTILE-23.*)$", result.output, re.M)
+        assert warnings == [(f"{root / 'docs' / 'references.bib'}:1",
+                             "the url of aaevil2020 ('javascript:alert('HOSTILE-23')'): a "
+                             "javascript: link is not allowed: links may only be https:, "
+                             "http:, mailto:, tel: or relative (see 'What a page may contain' "
+                             "on the Contributing page) [handbook.content_policy]")], (
+            kind, warnings)
     assert not [p for p, data in everything_written(root / "build")
                 if b"javascript:alert('HOSTILE-23')" in data and p.suffix != ".bib"]
+
+
+# -- The helpline data file --------------------------------------------------------
+# Found by a second review: a tier's id went into the print card unescaped, and
+# a new tier rewrote the PDF's helpline card with a style sheet.
+
+URGENT_HELP = ROOT / "docs" / "_data" / "urgent-help.toml"
+INJECTED_ID = ('x"><style>.urgent-number{visibility:hidden} .running-help{display:none} '
+               ".urgent-card h2::after{content:' Call 0900 666 666 (premium)'}</style><x y=\"")
+HOSTILE_TIER = f"""
+[[tiers]]
+id = {json.dumps(INJECTED_ID)}
+heading = "If you need help"
+summary = "Call us."
+
+[[tiers.contacts]]
+region = "UK"
+label = "A premium line"
+phone = "0900 666 666"
+source = "https://example.org/"
+checked = 2026-11-27
+"""
+
+
+def tier_line(text: str, index: int) -> int:
+    """The line of the INDEX-th [[tiers]] header (-1: the last)."""
+    return [n for n, line in enumerate(text.splitlines(), start=1)
+            if line == "[[tiers]]"][index]
+
+
+def edited(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+# (what the contributor did, the data file after it, the tier whose line is
+# named or None for the file alone, what the message says)
+DATA_CHANGES = [
+    ("a tier id with markup", lambda t: t + HOSTILE_TIER, -1, r"tier id 'x\"><style>.*' is "
+     r"not allowed; an id is lower-case letters, digits and hyphens"),
+    ("markup in a tier heading",
+     lambda t: edited(t, 'heading = "If a life is at risk now"',
+                      'heading = "<script>alert(1)</script>"'),
+     0, r"tier 'emergency': heading may not contain < >"),
+    ("markup in a tier summary",
+     lambda t: edited(t, 'summary = "You need to speak', 'summary = "{{ x }} You need to speak'),
+     1, r"tier 'urgent': summary may not contain < > \{ \}"),
+    ("a tier the templates need renamed", lambda t: edited(t, 'id = "support"', 'id = "talk"'),
+     None, r'there is no tier with id = "support" \(the tiers are emergency, urgent, talk\)'),
+    ("two tiers with one id", lambda t: edited(t, 'id = "support"', 'id = "urgent"'),
+     2, r"a second tier with id 'urgent'"),
+    ("a contact the templates need moved",
+     lambda t: edited(t, 'region = "Northern Ireland"', 'region = "Wales"'),
+     1, r"tier 'urgent' needs a contact for Northern Ireland with a phone number"),
+]
+
+
+@pytest.mark.parametrize("change, rewrite, tier, message", DATA_CHANGES,
+                         ids=[c[0] for c in DATA_CHANGES])
+def test_a_bad_helpline_file_is_refused_naming_file_and_line(tmp_path, change, rewrite, tier,
+                                                             message):
+    text = rewrite(URGENT_HELP.read_text(encoding="utf-8"))
+    broken = tmp_path / "urgent-help.toml"
+    broken.write_text(text, encoding="utf-8")
+    with pytest.raises(urgent_help.ConfigError) as error:
+        urgent_help.load(broken)
+    where = f"{broken}:{tier_line(text, tier)}: " if tier is not None else f"{broken}: "
+    assert re.match(re.escape(where) + message, str(error.value)), str(error.value)
+
+
+@pytest.mark.build
+def test_a_hostile_tier_stops_the_pdf_build(tmp_path):
+    docs = copy_docs(tmp_path)
+    data = docs / "_data" / "urgent-help.toml"
+    data.write_text(data.read_text(encoding="utf-8") + HOSTILE_TIER, encoding="utf-8")
+    commit_all(tmp_path, "a hostile tier")
+    result = build("pdf", tmp_path / "build", source=docs)
+    assert result.returncode != 0
+    line = tier_line(data.read_text(encoding="utf-8"), -1)
+    assert f"{data}:{line}: tier id 'x\"><style>" in result.output, result.output
+    assert "Traceback" not in result.output
+    assert result.output.rstrip().endswith("The messages above name the file and line to fix.")
+    assert not result.published("pdf").exists()
+    assert not [p for p, written in everything_written(tmp_path / "build")
+                if b"premium" in written]
+
+
+def test_print_templates_escape_what_they_print():
+    """Behind the data file's checks: the print card escapes every value, as
+    print_view's builder sets its templates, even a tier id no check caught."""
+    from jinja2 import FileSystemLoader
+    from jinja2.sandbox import SandboxedEnvironment
+    from print_view import is_print_template
+
+    real = urgent_help.load()
+    evil = replace(real.tiers[0], id=INJECTED_ID, heading="<b>Call</b>")
+    data = urgent_help.UrgentHelp((evil, *real.tiers[1:]))
+    environment = SandboxedEnvironment(loader=FileSystemLoader(ROOT / "docs" / "_templates"),
+                                       autoescape=is_print_template)
+    # As PrintBuilder.print_card renders the card.
+    card = environment.from_string(
+        '{% from "print/card.html" import urgent_card with context %}'
+        "{{ urgent_card(2, card_id) }}").render(urgent_help=data, card_id='c"><style>')
+    page = BeautifulSoup(card, "html.parser")
+    assert not page.find("style") and not page.find("b"), card
+    # The whole id stays inside the class attribute.
+    first = page.find("section", class_="urgent-tier")
+    assert " ".join(first["class"]) == "urgent-tier urgent-tier-" + INJECTED_ID
+    assert page.find("section", class_="urgent-card")["id"] == 'c"><style>'
+    assert not is_print_template(None), "the theme's static _t files are not HTML"

@@ -13,6 +13,9 @@ text, links, images and the handbook's own directives, nothing more:
 - Links use only ``https:``, ``http:``, ``mailto:`` or ``tel:``, or are
   relative.  Images are files inside ``docs/``: the site loads nothing from
   another host.
+- Images and downloads are of the few types in ``IMAGE_TYPES`` and
+  ``DOWNLOAD_TYPES``, and their content is of that type: a browser runs the
+  scripts in many others (SVG, XHTML, XSL...) when the site serves them.
 - ``{include}``, ``{literalinclude}``, ``{csv-table}`` ``:file:``, images and
   downloads name files inside ``docs/`` by a relative path, checked after
   following ``..`` and symlinks: nothing under ``_build`` (or the build's own
@@ -67,8 +70,16 @@ ALLOWED_MARKUP = ("write Markdown, or use a directive such as {note}, {figure} o
                   "{urgent-help}; pages cannot carry HTML, LaTeX or other raw output")
 SEE_ALSO = "(see 'What a page may contain' on the Contributing page)"
 
-# File types a browser runs scripts in, refused as images and downloads.
-ACTIVE_FILES = {".svg", ".svgz", ".html", ".htm", ".xhtml", ".xml", ".js", ".mjs"}
+# The only file types a page may publish, each with the bytes its content must
+# start with.  An allowlist, not a list of dangers: a host serves many types
+# (.xht, .shtml, .rdf, .xsl, .svg...) as HTML or XML, which runs scripts on the
+# site's own address, outside every page's Content-Security-Policy.  Checking
+# the content too stops a web page renamed to .png.  None: UTF-8 text.
+_JPEG = (b"\xff\xd8\xff",)
+IMAGE_TYPES = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": _JPEG, ".jpeg": _JPEG,
+               ".gif": (b"GIF87a", b"GIF89a"), ".webp": (b"RIFF",)}
+DOWNLOAD_TYPES = {".pdf": (b"%PDF-",), ".csv": None, ".txt": None}
+ALLOWED_TYPES = {"image": IMAGE_TYPES, "download": DOWNLOAD_TYPES}
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 # Browsers ignore these inside a URL, so "java\tscript:" is "javascript:".
@@ -121,6 +132,30 @@ def file_problem(argument: str, resolved: Path, srcdir: Path,
     if any(part.startswith(".") for part in relative.parts + Path(argument).parts
            if part not in (".", "..")):
         return f"'{argument}' is a hidden (dot) file"
+    return None
+
+
+def file_type_problem(argument: str, path: Path, what: str) -> str | None:
+    """Why a page may not publish the file ARGUMENT (at PATH, inside docs/) as
+    WHAT ("image" or "download"), or None if it may.  A missing file is left
+    to Sphinx, which reports it."""
+    types = ALLOWED_TYPES[what]
+    suffix = Path(argument).suffix.lower()
+    allowed = ", ".join(types)
+    if suffix not in types:
+        return (f"{what} '{argument}' is not allowed: {what}s may only be {allowed} files "
+                "(other types can run scripts on the site)")
+    if not path.is_file():
+        return None
+    data, starts = path.read_bytes(), types[suffix]
+    if starts is None:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return f"{what} '{argument}' is not UTF-8 text, as a {suffix} file must be"
+    elif not data.startswith(starts) or (suffix == ".webp" and data[8:12] != b"WEBP"):
+        return (f"{what} '{argument}' is not a {suffix} file inside (its first bytes say "
+                f"otherwise): save it in the format its name says")
     return None
 
 
@@ -355,12 +390,9 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
         resolved = (srcdir / argument.lstrip("/")) if argument.startswith("/") \
             else docdir / argument
         problem = file_problem(argument, resolved, srcdir, _build_dirs(env))
-        if not problem and Path(argument).suffix.lower() in ACTIVE_FILES:
-            # Served from the site's own address, such a file runs its scripts
-            # there, outside every page's Content-Security-Policy.
-            return (f"{what} '{argument}' is not allowed: {', '.join(sorted(ACTIVE_FILES))} "
-                    f"files can run scripts; use a PNG, JPEG or PDF")
-        return problem and f"{what} of {problem}: {what}s may only {ALLOWED_FILES}"
+        if problem:
+            return f"{what} of {problem}: {what}s may only {ALLOWED_FILES}"
+        return file_type_problem(argument, resolved, what)
 
     def refused(node: nodes.Element, message: str) -> None:
         _refuse(env, node, message)
@@ -452,37 +484,83 @@ def _refuse_at(env, docname: str, line: int, message: str) -> None:
     report((docname, line), message)
 
 
+def bib_entry_line(lines: list[str], key: str) -> int:
+    """The line of a .bib file where the entry KEY starts (pybtex keeps no lines)."""
+    start = re.compile(rf"\s*@\w+\s*[{{(]\s*{re.escape(key)}\s*,", re.I)
+    return next((n for n, line in enumerate(lines, start=1) if start.match(line)), 1)
+
+
+def check_bibliography_links(app: Sphinx) -> None:
+    """A work's url field obeys the same schemes as links in pages.  Reported at
+    the entry in the .bib file, which is what to fix, not at each page citing
+    it; every build, since Sphinx re-reads no page for an unchanged .bib."""
+    bibdata = app.env.get_domain("cite").bibdata
+    refused = set()
+    for bibfile, parsed in bibdata.bibfiles.items():
+        lines = Path(bibfile).read_text(encoding="utf-8-sig").splitlines()
+        for key in parsed.keys:
+            url = bibdata.data.entries[key].fields.get("url", "")
+            problem = url and link_problem(url)
+            if problem:
+                refused.add(url)
+                logger.warning(f"the url of {key} ('{url[:60]}'): {problem} {SEE_ALSO}",
+                               location=f"{bibfile}:{bib_entry_line(lines, key)}",
+                               type="handbook", subtype="content_policy")
+    app.env.handbook_refused_bib_urls = refused
+
+
 def check_resolved_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Links made after reading (the bibliography's url and doi fields) obey
-    the same schemes as links written in pages."""
+    the same schemes as links written in pages.  A url field already refused
+    by :func:`check_bibliography_links` is removed without a second report."""
+    reported = getattr(app.env, "handbook_refused_bib_urls", set())
     for node in list(doctree.findall(nodes.reference)):
         url = node.get("refuri", "")
         problem = url and link_problem(url)
         if problem:
-            report(node, f"link to '{url[:60]}': {problem}")
+            if url not in reported:
+                report(node, f"link to '{url[:60]}': {problem}")
             node.replace_self(nodes.Text("[address removed]"))
 
 
-def check_symlinks(app: Sphinx) -> None:
+# A page's file name becomes its address and, in the print view, its ids,
+# which Sphinx writes into HTML unescaped (heading links): plain names only.
+PAGE_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+
+
+def file_name_problem(path: Path, root: Path, page_suffixes) -> str | None:
+    """Why the file at PATH (under ROOT, not followed) may not be in docs/."""
+    if path.is_symlink() and not path.resolve().is_relative_to(root):
+        return "a symbolic link to a file outside docs/: add the file itself, inside docs/"
+    if path.suffix in page_suffixes and not all(
+            PAGE_NAME.fullmatch(part) for part in path.relative_to(root).parts):
+        return ("a page's file and folder names may only use letters, digits, '-', '_' "
+                "and '.': rename it")
+    return None
+
+
+def check_files(app: Sphinx) -> None:
     """No file under docs/ may be a symbolic link to something outside it: Sphinx
     would read it as a page, copy it as a static file, image or template, and so
-    publish a file from the build machine."""
-    root, found = Path(app.srcdir).resolve(), []
+    publish a file from the build machine.  No page may have a name that
+    breaks the HTML it is written into."""
+    root, found = Path(app.srcdir).resolve(), 0
     for folder, dirnames, filenames in os.walk(root):
         folder_path = Path(folder)
         dirnames[:] = [d for d in dirnames if d != "_build" and not d.startswith(".")]
         for name in dirnames + filenames:
             path = folder_path / name
-            if path.is_symlink() and not path.resolve().is_relative_to(root):
-                found.append(path)
-                logger.warning(f"{path.relative_to(root)} is a symbolic link to a file "
-                               f"outside docs/: add the file itself, inside docs/ "
-                               f"{SEE_ALSO}", location=str(path),
+            problem = file_name_problem(path, root, app.config.source_suffix)
+            if problem:
+                found += 1
+                # The path leads the message, not location=: Sphinx reads a
+                # location without a line as a page name and adds ".rst".
+                logger.warning(f"{path}: {problem} {SEE_ALSO}",
                                type="handbook", subtype="content_policy")
     if found:
         # Stop before Sphinx reads or copies anything: a warning alone would
         # still let the file into the work folders.
-        raise PolicyStop(f"{len(found)} symbolic link(s) out of docs/ (listed above); "
+        raise PolicyStop(f"{found} file(s) in docs/ are not allowed (listed above); "
                          "nothing was built")
 
 
@@ -582,7 +660,9 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", check_doctree, priority=100)
     app.connect("source-read", strip_front_matter_settings)
     app.connect("doctree-resolved", check_resolved_links)
-    app.connect("builder-inited", check_symlinks)
+    app.connect("builder-inited", check_files)
+    # After sphinxcontrib-bibtex (priority 500) has parsed the .bib files.
+    app.connect("builder-inited", check_bibliography_links, priority=600)
     app.connect("env-get-outdated", reread_breaches)
     app.connect("env-purge-doc", forget_page)
     app.connect("env-merge-info", merge_breaches)

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from article_index import folder_articles
 from docutils import nodes
+from markupsafe import Markup
 from page_kinds import ARTICLE_LIST
 from sphinx import addnodes
 from sphinx.application import Sphinx
@@ -57,6 +58,12 @@ def anchor(docname: str, target: str = "") -> str:
     return f"{base}--{target}" if target else base
 
 
+def is_print_template(name: str | None) -> bool:
+    """Autoescape these templates only: the same environment renders the theme's
+    static ``_t`` files (scripts and style sheets), which must stay as written."""
+    return (name or "").startswith("print/")
+
+
 def web_address(config, docname: str) -> str:
     return config.html_baseurl.rstrip("/") + "/" + docname + ".html"
 
@@ -72,6 +79,14 @@ class PrintBuilder(SingleFileHTMLBuilder):
     held: set[str] = set()
     # Section ids merged into the section's first id, for links to follow.
     aliases: dict[str, str] = {}
+
+    def init_templates(self) -> None:
+        super().init_templates()
+        # Escape every value the print templates write, as the website's do:
+        # page titles, file names and the urgent-help data come from
+        # contributors, and one unescaped tier id rewrote the helpline card.
+        # The chapters' HTML is marked as such (write_print_page).
+        self.templates.environment.autoescape = is_print_template
 
     def get_theme_config(self):
         # The print templates stand alone; furo's options do not apply.
@@ -238,6 +253,8 @@ class PrintBuilder(SingleFileHTMLBuilder):
             })
 
     def write_print_page(self, pagename: str, template: str, context: dict) -> None:
+        # The body is HTML the translator wrote from the checked doctrees.
+        context = {**context, "body": Markup(context["body"])}
         outfile = Path(self.outdir, pagename + self.out_suffix)
         outfile.parent.mkdir(parents=True, exist_ok=True)
         self.handle_page(pagename, context, template, outfilename=outfile)

@@ -133,6 +133,9 @@ FORMATS = {
 FORMAT_HELP = {"phone": "digits and single spaces", "text": "digits, or WORD to DIGITS",
                "email": "a plain address"}
 
+# Characters a browser, a PDF engine or a template could read as markup.
+MARKUP = "<>{}\\^~"
+
 
 def check_contact(entry: dict, path: Path, source: str) -> Contact:
     where = f"{path}:{line_of(source, str(entry.get('label', '')))}"
@@ -155,13 +158,64 @@ def check_contact(entry: dict, path: Path, source: str) -> Contact:
             raise ConfigError(f"{where}: '{label}' has {way} {str(entry[way])[:40]!r}; "
                               f"a {way} may hold only {FORMAT_HELP[way]}.")
     for key in ("label", "heading", "summary"):
-        if any(ch in str(entry.get(key, "")) for ch in "<>{}\\^~"):
+        if any(ch in str(entry.get(key, "")) for ch in MARKUP):
             raise ConfigError(f"{where}: '{label}': {key} may not contain < > {{ }} \\ ^ or ~.")
     try:
         return Contact(**entry)
     except TypeError as error:
         raise ConfigError(f"{where}: '{label}': {error}. "
                           "The file's comments describe the format.") from None
+
+
+# A tier's id becomes a class name on the website and in print (the tier's
+# colour), so it is a plain word.
+TIER_ID = re.compile(r"[a-z][a-z0-9-]*")
+
+# The contacts the templates and extensions name by region and tier: the notice
+# on every page (_templates/page.html), the foot of every printed page
+# (_templates/print/layout.html) and the EPUB (epub_accessibility.py).  Each
+# must exist and have a phone number, or those pages would fail to build.
+NAMED_CONTACTS = (("UK", "emergency"), ("England", "urgent"),
+                  ("Northern Ireland", "urgent"), ("UK", "support"))
+
+
+def tier_lines(source: str, count: int) -> list[int]:
+    """The line of each tier's ``[[tiers]]`` header, in order (1 when the file
+    writes its tiers some other way)."""
+    lines = [n for n, line in enumerate(source.splitlines(), start=1)
+             if re.fullmatch(r"\s*\[\[\s*tiers\s*\]\]\s*(#.*)?", line)]
+    return lines if len(lines) == count else [1] * count
+
+
+def check_tier(tier: Tier, where: str) -> None:
+    """The templates print a tier's id, heading and summary: text only."""
+    if not isinstance(tier.id, str) or not TIER_ID.fullmatch(tier.id):
+        raise ConfigError(f"{where}: tier id {str(tier.id)[:40]!r} is not allowed; an id is "
+                          "lower-case letters, digits and hyphens, starting with a letter.")
+    for key in ("heading", "summary"):
+        value = getattr(tier, key)
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{where}: tier '{tier.id}' needs a {key} (text).")
+        if any(ch in value for ch in MARKUP):
+            raise ConfigError(f"{where}: tier '{tier.id}': {key} may not contain "
+                              "< > { } \\ ^ or ~.")
+
+
+def check_named_contacts(data: UrgentHelp, path: Path, lines: dict[str, int]) -> None:
+    for region, tier_id in NAMED_CONTACTS:
+        if tier_id not in lines:
+            raise ConfigError(
+                f"{path}: there is no tier with id = \"{tier_id}\" (the tiers are "
+                f"{', '.join(lines)}); the notice on every page and the PDF name it.")
+        try:
+            contact = data.contact(region, tier_id)
+        except StopIteration:
+            contact = None
+        if contact is None or not contact.phone:
+            raise ConfigError(
+                f"{path}:{lines[tier_id]}: tier '{tier_id}' needs a contact for {region} "
+                "with a phone number (the first one for that region); the notice on "
+                "every page and the PDF print it.")
 
 
 def load(path: Path = DATA_FILE) -> UrgentHelp:
@@ -172,13 +226,25 @@ def load(path: Path = DATA_FILE) -> UrgentHelp:
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as error:
         raise ConfigError(f"{path}: cannot read the urgent-help data ({error!r}). "
                           "Fix the file; its comments describe the format.") from error
-    tiers = []
-    for tier_id, heading, summary, entries in raw_tiers:
+    tiers, lines = [], {}
+    for line, (tier_id, heading, summary, entries) in zip(
+            tier_lines(source, len(raw_tiers)), raw_tiers, strict=True):
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            raise ConfigError(f"{path}:{line}: a tier's contacts are [[tiers.contacts]] "
+                              "tables; the file's comments describe the format.")
         contacts = [check_contact(entry, path, source) for entry in entries]
         # Stable: within a region, the file's order holds.
         contacts.sort(key=lambda c: REGIONS.index(c.region))
-        tiers.append(Tier(tier_id, heading, summary, tuple(contacts)))
-    return UrgentHelp(tuple(tiers))
+        tier = Tier(tier_id, heading, summary, tuple(contacts))
+        check_tier(tier, f"{path}:{line}")
+        if tier_id in lines:
+            raise ConfigError(f"{path}:{line}: a second tier with id '{tier_id}'; "
+                              "each tier's id is its own.")
+        lines[tier_id] = line
+        tiers.append(tier)
+    result = UrgentHelp(tuple(tiers))
+    check_named_contacts(result, path, lines)
+    return result
 
 
 def contact_paragraph(contact: Contact) -> nodes.paragraph:
