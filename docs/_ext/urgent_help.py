@@ -9,16 +9,17 @@
 - ``{helpline}`REGION, TIER``` writes one contact's number in prose, as a
   link (for example ``{helpline}`Wales, urgent```), so pages never repeat a
   number by hand.
-- ``notice_contacts()`` chooses the four contacts of the one-line notice
-  (999, NHS 111, Lifeline for Northern Ireland, Samaritans): the website's
-  notice (``_templates/page.html``), the foot of every printed page
-  (``_templates/print/``), the EPUB's pointer (epub_accessibility.py), the home
-  page's box and the tests all take them from it.  Every HTML page gets it as
-  ``urgent_notice`` in its template context, beside the data as ``urgent_help``.
+- ``notice_contacts()`` chooses the four contacts of the one-line notice (the
+  UK's emergency number, the NHS's urgent line, Lifeline for Northern Ireland,
+  Samaritans): the website's notice (``_templates/page.html``), the foot of
+  every printed page (``_templates/print/``), the EPUB's pointer
+  (epub_accessibility.py), the home page's box and the tests all take them from
+  it.  Every HTML page gets them as ``urgent_notice`` in its template context,
+  beside the data as ``urgent_help``.
 - The print view (print_view.py, ``_templates/print/``) sets the card after
   the title page of the PDF and in each leaflet.  Everywhere, a number the
   label already names is not repeated after it (``Contact.label_parts`` and
-  ``Contact.other_ways``): "Call 999 or go to A&E", not "... A&E: 999".
+  ``Contact.other_ways``): "Call N or go to A&E", not "... A&E: N".
 
 The data lives in ``docs/_data/urgent-help.toml``; nothing else in the sources
 writes a helpline number.  Every contact names the page that confirms it and the
@@ -207,8 +208,8 @@ class Notice(NamedTuple):
     """The contacts of the one-line notice, in the order it names them."""
 
     emergency: Contact
-    urgent: Contact  # England's NHS 111 stands for the UK's urgent line
-    lifeline: Contact  # Northern Ireland has its own urgent line, not NHS 111
+    urgent: Contact  # England's NHS line stands for the UK's urgent line
+    lifeline: Contact  # Northern Ireland has its own urgent line, not the NHS one
     support: Contact
 
 
