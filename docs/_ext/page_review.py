@@ -133,10 +133,10 @@ def review_block(review: Review, due: bool, docname: str) -> nodes.container:
     text = (f"Last reviewed {british_date(review.last_reviewed)} · "
             f"Next review due {review.next_review:%B %Y}")
     block += nodes.paragraph(text=text, classes=["review-dates"])
-    meaning = STATUS_MEANS.get(review.status.lower(), "")
+    sentences = [f"{review.status[:1].upper()}{review.status[1:]}.",
+                 STATUS_MEANS.get(review.status.lower())]
     status = nodes.paragraph(classes=["review-status"])
-    status += nodes.Text(f"{review.status[:1].upper()}{review.status[1:]}. {meaning} ".replace(
-        "  ", " "))
+    status += nodes.Text(" ".join(filter(None, sentences)) + " ")
     link = addnodes.pending_xref("", refdomain="std", reftype="ref", reftarget=ABOUT_LABEL,
                                  refdoc=docname, refexplicit=True, refwarn=True)
     link += nodes.inline(text="How we write and check pages", classes=["xref", "std", "std-ref"])
