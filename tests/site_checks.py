@@ -185,8 +185,10 @@ WHAT_THE_READER_SEES = """() => ({
 def helpline_problems(chromium, base: str, page_path: str, data) -> list[str]:
     """After the page's scripts have run (timers too, up to a minute), every
     helpline number the page shows equals DATA (urgent_help.load()): the
-    notice's three UK numbers, the card's every contact, every tel: link; and
-    no other telephone number appears in the text."""
+    notice's four contacts (urgent_help.notice_contacts), the card's every
+    contact, every tel: link; and no other telephone number appears in the text."""
+    from urgent_help import notice_contacts
+
     contacts = [c for tier in data.tiers for c in tier.contacts]
     numbers = {n for c in contacts for n in (c.phone, c.text) if n}
     uris = {c.tel_uri for c in contacts if c.phone}
@@ -201,9 +203,7 @@ def helpline_problems(chromium, base: str, page_path: str, data) -> list[str]:
     problems = []
     notice = [(link["href"], link["text"]) for link in seen["tel"] if link["place"] == "notice"]
     # The notice's contacts, in the order _templates/page.html gives them.
-    expected_notice = [(data.contact(region, tier).tel_uri, data.contact(region, tier).phone)
-                       for region, tier in (("UK", "emergency"), ("England", "urgent"),
-                                            ("Northern Ireland", "urgent"), ("UK", "support"))]
+    expected_notice = [(c.tel_uri, c.phone) for c in notice_contacts(data)]
     if [(href, text.removeprefix("NHS ")) for href, text in notice] != expected_notice:
         problems.append(f"{page_path}: the notice's numbers {notice} are not {expected_notice}")
     for link in seen["tel"]:

@@ -138,6 +138,16 @@ def test_urgent_help_notice_is_on_every_page(html_dir):
 
 
 @pytest.mark.build
+def test_home_page_box_names_each_number_once(html_dir):
+    box = soup(html_dir / "index.html").find(class_="urgent-help-brief")
+    text = box.get_text(" ", strip=True)
+    assert "Call 999 or go to A&E" in text, text
+    for contact in urgent_help.notice_contacts():
+        assert text.count(contact.phone) == 1, f"{contact.phone} in {text!r}"
+        assert box.find("a", href=contact.tel_uri), f"{contact.phone} is not a link"
+
+
+@pytest.mark.build
 def test_articles_index_shows_each_summary_from_front_matter(html_dir):
     index = main_content(soup(html_dir / "articles" / "index.html")).get_text(" ", strip=True)
     for article in ARTICLES:

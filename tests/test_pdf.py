@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 import zipfile
+from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import pikepdf
@@ -46,6 +47,63 @@ def flat(text: str) -> str:
 
 def page_texts(path) -> list[str]:
     return [flat(page.extract_text()) for page in PdfReader(path).pages]
+
+
+# The page's measure: A4 less print.css's 35 mm margins, in points.
+RIGHT_EDGE = 595.28 - 35 / 25.4 * 72
+# The foot margin, below the text (print.css: 32 mm).
+FOOT = 32 / 25.4 * 72
+
+
+@dataclass
+class Run:
+    """A run of text as printed: where, how large, in what colour."""
+
+    text: str
+    y: float  # from the page's foot, in points
+    size: float  # in points
+    colour: tuple[float, ...]
+
+
+def printed_runs(page) -> list[Run]:
+    """The page's text runs with their place, size and fill colour (pypdf's
+    visitors: WeasyPrint sets text in pixels, scaled to points by the page's matrix)."""
+    runs, colour = [], [(0.0,)]
+
+    def operator(op, args, cm, tm):
+        if op in (b"rg", b"g", b"sc", b"scn"):
+            colour[0] = tuple(float(a) for a in args)
+
+    def text(chunk, cm, tm, font, size):
+        if chunk.strip():
+            y = cm[3] * tm[5] + cm[5]
+            runs.append(Run(chunk, y, size * abs(tm[0] * cm[0]), colour[0]))
+
+    page.extract_text(visitor_operand_before=operator, visitor_text=text)
+    return runs
+
+
+def contrast_on_white(colour: tuple[float, ...]) -> float:
+    """WCAG 2 contrast ratio of a grey or RGB fill against white paper."""
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = colour * 3 if len(colour) == 1 else colour
+    luminance = 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+    return 1.05 / (luminance + 0.05)
+
+
+def words_past_the_right_margin(path) -> list[str]:
+    """Words printed beyond the page's measure (pdftotext's word boxes)."""
+    boxes = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    found, page = [], 0
+    for line in boxes.splitlines():
+        page += "<page " in line
+        word = re.search(r'xMax="([\d.]+)"[^>]*>(.*)</word>', line)
+        if word and float(word.group(1)) > RIGHT_EDGE + 1:
+            found.append(f"{path.name} page {page}: {word.group(2)[:60]}")
+    return found
 
 
 def outline_pages(path) -> dict[str, int]:
@@ -222,14 +280,69 @@ def test_print_leaves_out_screen_only_content(pdf_text, pdf_path, html_dir):
         assert title not in bookmarks
 
 
-def test_running_heads_show_the_chapter(pdf_path):
-    start = chapter_pages(pdf_path)["What is psychotherapy?"]
-    following = str(start + 1)  # the chapter's second page
-    # The top margin only: 24 mm of an A4 page (595 pt wide).
-    head = subprocess.run(["pdftotext", "-f", following, "-l", following, "-x", "0", "-y", "0",
-                           "-W", "595", "-H", "68", str(pdf_path), "-"],
-                          capture_output=True, text=True, check=True).stdout
-    assert head.strip() == "What is psychotherapy?", head
+def running_head(path, page: int) -> str:
+    """The text in the page's top margin only: 24 mm of an A4 page (595 pt wide)."""
+    return subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-x", "0", "-y", "0",
+                           "-W", "595", "-H", "68", str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_running_heads_show_the_chapter_after_its_first_page(pdf_path):
+    """A chapter's first page has no page head (its title is there, large);
+    every later page of it, the references' last pages too, names the chapter."""
+    from print_view import running_head as cut
+
+    reader = PdfReader(pdf_path)
+    starts = [(item.title, reader.get_destination_page_number(item) + 1)
+              for item in reader.outline if not isinstance(item, list)]
+    assert [title for title, _ in starts][-2:] == ["References", "About this handbook"]
+    ends = [page - 1 for _, page in starts[1:]] + [len(reader.pages)]
+    for (title, start), end in zip(starts, ends, strict=True):
+        assert running_head(pdf_path, start) == "", f"page {start} repeats its title {title!r}"
+        for page in range(start + 1, end + 1):
+            assert running_head(pdf_path, page) == cut(title), f"page {page}: not {title!r}"
+
+
+def test_every_page_says_where_to_get_urgent_help(all_pdfs):
+    """Every page's foot, the first page's too, names the notice's numbers, large
+    and dark enough to read, and the page of the full card: on the card's own
+    page it says the card is on this page, not the page's own number."""
+    from urgent_help import notice_contacts
+
+    numbers = [contact.phone for contact in notice_contacts()]
+    for path in all_pdfs:
+        card = outline_pages(path)["Need help now?"]
+        for number, page in enumerate(PdfReader(path).pages, start=1):
+            foot = [run for run in printed_runs(page) if run.y < FOOT]
+            text = flat(" ".join(run.text for run in foot))
+            where = f"{path.name} page {number}"
+            assert text.startswith("Need help now?"), f"{where}: no urgent help at its foot"
+            assert all(n in text for n in numbers), f"{where}: {text!r}"
+            if number == card:
+                assert "on this page" in text and f"page {card}" not in text, f"{where}: {text!r}"
+            else:
+                assert f"page {card}" in text, f"{where}: {text!r} does not point to page {card}"
+            words = [run for run in foot if re.search(r"[A-Za-z]", run.text)]
+            assert min(run.size for run in words) >= 10.5, f"{where}: the foot is set small"
+            assert min(contrast_on_white(run.colour) for run in words) >= 4.5, (
+                f"{where}: the foot's text is too pale (WCAG AA wants 4.5 to 1)")
+
+
+def test_no_text_runs_into_the_margin(all_pdfs):
+    """Long web addresses break within the measure."""
+    past = [word for path in all_pdfs for word in words_past_the_right_margin(path)]
+    assert not past, past
+
+
+def test_home_page_box_names_each_number_once(pdf_path):
+    from urgent_help import notice_contacts
+
+    start = chapter_pages(pdf_path)["Introduction"]
+    intro = " ".join(page_texts(pdf_path)[start - 1:start + 1])
+    box = intro.split("In the UK:", 1)[1].split("Outside the UK", 1)[0]
+    assert "Call 999 or go to A&E" in box, box
+    for contact in notice_contacts():
+        assert box.count(contact.phone) == 1, f"{contact.phone} in {box!r}"
 
 
 def test_document_information(pdf_path):
@@ -400,6 +513,10 @@ def test_every_article_has_a_leaflet_with_card_and_references(pdf_path):
         if "{cite" in source:
             assert "References" in outline_pages(path), f"{path.name}: no references"
         assert "(page " not in text, f"{path.name}: a page number from the book"
+        # Pages of the handbook by their titles, not their long addresses.
+        assert "in the handbook)" in text, f"{path.name}: its See also names no page"
+        assert conf_value("SITE_URL") not in text.replace(" ", ""), (
+            f"{path.name}: prints the address of a page of the handbook")
     depression = " ".join(page_texts(pdf_path.parent / "leaflets"
                                      / "can-psychotherapy-help-with-depression.pdf"))
     assert depression.count("Driessen, E., Hegelmaier") == 1, "a reference listed twice"
@@ -501,11 +618,9 @@ def test_long_title_and_a_table_print_cleanly(tmp_path):
     assert result.returncode == 0, result.output
     pdf = result.published("pdf")
     start = chapter_pages(pdf)[long_title]
-    for page in (start, start + 1):
-        head = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-x", "0", "-y",
-                               "0", "-W", "595", "-H", "68", str(pdf), "-"],
-                              capture_output=True, text=True, check=True).stdout.strip()
-        assert "\n" not in head and head.endswith("…"), f"page {page}: running head {head!r}"
+    assert running_head(pdf, start) == "", "the chapter's first page has a running head"
+    head = running_head(pdf, start + 1)
+    assert "\n" not in head and head.endswith("…"), f"page {start + 1}: running head {head!r}"
     test_tables_have_header_cells(pdf)
     assert "/Table" in {role for role, _ in structure(pdf)}
 

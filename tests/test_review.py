@@ -17,7 +17,7 @@ from conftest import (
     main_content,
     soup,
 )
-from page_review import FrontMatterError, parse_review, review_today
+from page_review import STATUS_MEANS, FrontMatterError, parse_review, review_today
 
 GOOD = {
     "summary": "A sentence.",
@@ -81,7 +81,11 @@ def test_review_block_under_the_title_on_the_web(html_dir, source):
     text = block.get_text(" ", strip=True)
     assert re.search(r"Last reviewed \d{1,2} [A-Z][a-z]+ \d{4}", text), text
     assert re.search(r"Next review due [A-Z][a-z]+ \d{4}", text), text
-    assert "Not yet reviewed by a clinician" in text
+    # The status, what it means in plain words, and where the standard is set out.
+    assert f"Not yet reviewed by a clinician. {STATUS_MEANS['not yet reviewed by a clinician']}" \
+        in text, text
+    about = block.find("a", string="How we write and check pages")
+    assert about and about["href"].split("#")[0].endswith("about.html"), block
     assert "due for review" not in text, "a page is marked due with today's date"
 
 
@@ -90,6 +94,9 @@ def test_review_block_in_the_pdf(pdf_text):
     flat = " ".join(pdf_text.split())
     count = len(re.findall(r"Last reviewed \d{1,2} [A-Z][a-z]+ \d{4} · Next review due", flat))
     assert count == len(REVIEWED_PAGES), f"{count} review blocks in the PDF text"
+    # The same words as on the website, defined once (page_review.STATUS_MEANS).
+    meaning = STATUS_MEANS["not yet reviewed by a clinician"]
+    assert flat.replace("\u2010 ", "").count(meaning) == len(REVIEWED_PAGES), meaning
 
 
 @pytest.mark.build

@@ -109,8 +109,8 @@ def helpline_problem(url: str) -> str | None:
         return None
     import urgent_help
 
-    known = {c.tel_uri for c in urgent_help.load().contacts if c.phone}
-    if _IGNORED_IN_URLS.sub("", url).replace("-", "") in known:
+    # load() reads the file once and keeps it while the file is unchanged.
+    if _IGNORED_IN_URLS.sub("", url).replace("-", "") in urgent_help.load().tel_uris:
         return None
     return ("a tel: link may only call a number from docs/_data/urgent-help.toml: "
             "write it with the {helpline} role, for example {helpline}`UK, support`")

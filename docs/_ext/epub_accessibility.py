@@ -23,7 +23,7 @@ from html_accessibility import mend
 from page_kinds import URGENT_HELP
 from sphinx.application import Sphinx
 from sphinx.builders.epub3 import Epub3Builder
-from urgent_help import load as load_urgent_help
+from urgent_help import notice_contacts
 
 ACCESSIBILITY_METADATA = """\
     <meta property="schema:accessMode">textual</meta>
@@ -92,11 +92,12 @@ EMPTY_FOOTNOTES = re.compile(r'<p class="rubric">Footnotes</p>(?!\s*<aside class
 
 def urgent_help_pointer(app: Sphinx, context) -> str:
     """Every chapter says where to get help now (the website's notice, in words)."""
-    data = load_urgent_help()
-    emergency, support = data.contact("UK", "emergency"), data.contact("UK", "support")
+    emergency, urgent, lifeline, support = notice_contacts()
     href = context["pathto"](app.config.epub_urgent_help_page)
     return (f'<p class="urgent-help-pointer"><strong>Need help now?</strong> In the UK call '
-            f"{emergency.phone} in an emergency, or Samaritans on {support.phone}. "
+            f"{emergency.phone} in an emergency, NHS {urgent.phone} for urgent help "
+            f"(in Northern Ireland, Lifeline on {lifeline.phone}), or Samaritans on "
+            f"{support.phone} at any time. "
             f'<a href="{href}">Who to contact, in the UK and elsewhere</a></p>\n')
 
 

@@ -30,6 +30,7 @@ from pathlib import Path
 import front_matter
 import page_kinds
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -106,12 +107,32 @@ def field_line(source: str, field: str) -> int | None:
 # -- Sphinx ---------------------------------------------------------------------
 
 
-def review_block(review: Review, due: bool) -> nodes.container:
+# What a review status means, in plain words, for a reader who has not met the
+# term; the about page (label ABOUT_LABEL) sets out how pages are checked.
+STATUS_MEANS = {
+    "not yet reviewed by a clinician":
+        "This means that no health professional, such as a doctor or therapist, "
+        "has checked this page yet.",
+}
+ABOUT_LABEL = "about"
+
+
+def review_block(review: Review, due: bool, docname: str) -> nodes.container:
+    """The block under a page's title, the same on the website, in print and in
+    the e-book: its dates, then its clinical review status, explained."""
     block = nodes.container(classes=["review-block"])
     text = (f"Last reviewed {british_date(review.last_reviewed)} · "
-            f"Next review due {review.next_review:%B %Y} · "
-            f"{review.status[:1].upper()}{review.status[1:]}")
+            f"Next review due {review.next_review:%B %Y}")
     block += nodes.paragraph(text=text, classes=["review-dates"])
+    sentences = [f"{review.status[:1].upper()}{review.status[1:]}.",
+                 STATUS_MEANS.get(review.status.lower())]
+    status = nodes.paragraph(classes=["review-status"])
+    status += nodes.Text(" ".join(filter(None, sentences)) + " ")
+    link = addnodes.pending_xref("", refdomain="std", reftype="ref", reftarget=ABOUT_LABEL,
+                                 refdoc=docname, refexplicit=True, refwarn=True)
+    link += nodes.inline(text="How we write and check pages", classes=["xref", "std", "std-ref"])
+    status += link
+    block += status
     if due:
         block += nodes.paragraph(
             text="This page is due for review: the information may be out of date.",
@@ -143,7 +164,7 @@ def check_and_show_review(app: Sphinx, doctree: nodes.document) -> None:
     due = review.is_due(review_today(config.review_today))
     shown_reviews(env)[docname] = (review.next_review, due)
     section = title.parent
-    section.insert(section.index(title) + 1, review_block(review, due))
+    section.insert(section.index(title) + 1, review_block(review, due, docname))
 
 
 def shown_reviews(env) -> dict:

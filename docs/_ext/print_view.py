@@ -137,6 +137,10 @@ class PrintBuilder(SingleFileHTMLBuilder):
             elif "urgent-help-card" in node["classes"]:
                 # The print card: tiers as headings, each number once.
                 node.replace_self(nodes.raw("", self.print_card(docname), format="html"))
+            elif "cited-in" in node["classes"]:
+                # An entry of the full reference list (cited_in.py): print.css
+                # keeps it whole on one page.
+                node.parent["classes"].append("reference-entry")
         for node in tree.findall(nodes.Element):
             node["ids"] = [anchor(docname, i) for i in node["ids"]]
             if "backrefs" in node:
@@ -145,6 +149,8 @@ class PrintBuilder(SingleFileHTMLBuilder):
                 node["refid"] = anchor(docname, node["refid"])
         for ref in tree.findall(nodes.reference):
             self.mark_reference(ref)
+            if "show-address" in ref["classes"] and ref.get("internal"):
+                self.name_handbook_page(ref)
         for citation in list(tree.findall(nodes.inline)):
             move_bracket_out(citation)
         top = next(iter(tree.findall(nodes.section)))
@@ -202,6 +208,27 @@ class PrintBuilder(SingleFileHTMLBuilder):
         elif uri.startswith(("http://", "https://")) and ref.astext().strip() != uri:
             ref["classes"].append("show-address")
 
+    def name_handbook_page(self, ref: nodes.reference) -> None:
+        """A link to a page of the handbook this output does not hold (a leaflet's
+        "See also") prints where the page is, by its title, not its long
+        address: "(in the handbook)", or for a page the printed book leaves out,
+        "(on the handbook's website)"; with the page's or section's title
+        when the link's own text is not that title."""
+        page, _, fragment = ref["refuri"].removeprefix(
+            self.config.html_baseurl.rstrip("/") + "/").partition("#")
+        docname = page.removesuffix(self.out_suffix)
+        if docname not in self.env.titles:
+            return
+        title = self.env.titles[docname].astext()
+        labels = self.env.get_domain("std").labels.values()
+        title = next((name for doc, label, name in labels
+                      if doc == docname and label == fragment and name), title)
+        ref["classes"].remove("show-address")
+        ref["classes"].append("handbook-link" if docname in self.chapters() else "website-link")
+        if ref.astext().strip() != title:
+            ref["classes"].append("titled")
+            ref["reftitle"] = title
+
     def body_html(self, tree: nodes.document, docname: str) -> str:
         tree.settings = self.docsettings
         self.secnumbers, self.fignumbers = {}, {}
@@ -210,15 +237,16 @@ class PrintBuilder(SingleFileHTMLBuilder):
         self.current_docname = docname
         visitor = self.create_translator(tree, self)
         tree.walkabout(visitor)
-        # The chapter's section, the first in its page, names the page head (print.css).
         title = next(iter(tree.findall(nodes.section)))[0].astext()
-        body = "".join(visitor.fragment).replace(
-            "<section ", f'<section data-running-head="{html.escape(running_head(title))}" ', 1)
-        # Links to the chapter land on its title, not its section: WeasyPrint
-        # places a section that starts a new page at the foot of the page before,
-        # so target-counter() gave the page before the chapter.
-        return re.sub(r'<section ([^>]*?) id="([^"]+)">(\s*)<h1>', r'<section \1>\3<h1 id="\2">',
-                      body, count=1)
+        head = html.escape(running_head(title))
+        # Links to the chapter land on its title, not its section, and the
+        # title names the page head (print.css): WeasyPrint places a section
+        # that starts a new page at the foot of the page before, so
+        # target-counter() gave the page before the chapter.
+        return re.sub(r'<section ([^>]*?) id="([^"]+)">(\s*)<h1>',
+                      lambda m: f'<section {m[1]}>{m[3]}<h1 id="{m[2]}" '
+                                f'data-running-head="{head}">',
+                      "".join(visitor.fragment), count=1)
 
     def book(self) -> None:
         docs = self.chapters()
@@ -249,7 +277,6 @@ class PrintBuilder(SingleFileHTMLBuilder):
                 "body": self.body_html(tree, docname),
                 "leaflet_title": self.env.titles[docname].astext(),
                 "summary": self.env.metadata[docname].get("summary", ""),
-                "web_address": web_address(self.config, docname),
             })
 
     def write_print_page(self, pagename: str, template: str, context: dict) -> None:
@@ -347,6 +374,8 @@ def add_print_context(app: Sphinx, pagename, templatename, context, doctree) -> 
         author=config.author,
         build_date=config.today,
         site_url=config.html_baseurl,
+        # The address as a reader types it: no "https://", no closing slash.
+        site_address=config.html_baseurl.split("://", 1)[-1].rstrip("/"),
     )
 
 

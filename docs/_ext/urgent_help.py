@@ -9,11 +9,17 @@
 - ``{helpline}`REGION, TIER``` writes one contact's number in prose, as a
   link (for example ``{helpline}`Wales, urgent```), so pages never repeat a
   number by hand.
-- Every HTML page gets ``urgent_help`` in its template context, which
-  ``_templates/page.html`` turns into the short notice at the top of the page.
+- ``notice_contacts()`` chooses the four contacts of the one-line notice (the
+  UK's emergency number, the NHS's urgent line, Lifeline for Northern Ireland,
+  Samaritans): the website's notice (``_templates/page.html``), the foot of
+  every printed page (``_templates/print/``), the EPUB's pointer
+  (epub_accessibility.py), the home page's box and the tests all take them from
+  it.  Every HTML page gets them as ``urgent_notice`` in its template context,
+  beside the data as ``urgent_help``.
 - The print view (print_view.py, ``_templates/print/``) sets the card after
-  the title page of the PDF and in each leaflet, through ``Contact.print_parts``
-  and ``Contact.other_ways``, so each number is printed once.
+  the title page of the PDF and in each leaflet.  Everywhere, a number the
+  label already names is not repeated after it (``Contact.label_parts`` and
+  ``Contact.other_ways``): "Call N or go to A&E", not "... A&E: N".
 
 The data lives in ``docs/_data/urgent-help.toml``; nothing else in the sources
 writes a helpline number.  Every contact names the page that confirms it and the
@@ -24,10 +30,12 @@ does not.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -64,7 +72,7 @@ class Contact:
         return [(verb, value) for verb, value in
                 (("call", self.phone), ("text", self.text), ("email", self.email)) if value]
 
-    def print_parts(self) -> list[tuple[str, bool]]:
+    def label_parts(self) -> list[tuple[str, bool]]:
         """The label split around the numbers it already names: (text, is_number)."""
         parts: list[tuple[str, bool]] = [(self.label, False)]
         for _, value in self.ways():
@@ -96,9 +104,13 @@ class Tier:
 class UrgentHelp:
     tiers: tuple[Tier, ...]
     contacts: tuple[Contact, ...] = field(init=False, repr=False)
+    # The only numbers a page's tel: link may call (content_policy).
+    tel_uris: frozenset[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "contacts", tuple(c for t in self.tiers for c in t.contacts))
+        object.__setattr__(self, "tel_uris",
+                           frozenset(c.tel_uri for c in self.contacts if c.phone))
 
     @property
     def last_checked(self) -> datetime.date:
@@ -219,6 +231,18 @@ def check_named_contacts(data: UrgentHelp, path: Path, lines: dict[str, int]) ->
 
 
 def load(path: Path = DATA_FILE) -> UrgentHelp:
+    """The data, read once for as long as the file is unchanged (every page and
+    every tel: link asks for it)."""
+    try:
+        stat = path.stat()
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read the urgent-help data ({error!r}). "
+                          "Fix the file; its comments describe the format.") from error
+    return _read(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _read(path: Path, _mtime_ns: int, _size: int) -> UrgentHelp:
     try:
         source = path.read_text(encoding="utf-8")
         data = tomllib.loads(source)
@@ -247,23 +271,41 @@ def load(path: Path = DATA_FILE) -> UrgentHelp:
     return result
 
 
-def contact_paragraph(contact: Contact) -> nodes.paragraph:
+class Notice(NamedTuple):
+    """The contacts of the one-line notice, in the order it names them."""
+
+    emergency: Contact
+    urgent: Contact  # England's NHS line stands for the UK's urgent line
+    lifeline: Contact  # Northern Ireland has its own urgent line, not the NHS one
+    support: Contact
+
+
+def notice_contacts(data: UrgentHelp | None = None) -> Notice:
+    """The four contacts every page's notice names (see the module's docstring)."""
+    data = data or load()
+    return Notice(data.contact("UK", "emergency"), data.contact("England", "urgent"),
+                  data.contact("Northern Ireland", "urgent"), data.contact("UK", "support"))
+
+
+def way_node(contact: Contact, value: str) -> nodes.Node:
+    """A number or address of CONTACT: a link where a reader can follow it."""
+    if value == contact.phone:
+        return nodes.reference(value, value, refuri=contact.tel_uri,
+                               classes=["urgent-help-number"])
+    if value == contact.email:
+        return nodes.reference(value, value, refuri="mailto:" + value)
+    return nodes.Text(value)
+
+
+def contact_paragraph(contact: Contact, lead: str | None = None) -> nodes.paragraph:
+    """"LEAD: label: call N, or email A", each number once (LEAD: the region)."""
     para = nodes.paragraph(classes=["urgent-help-contact"])
-    para += nodes.strong(text=f"{contact.region}: ")
-    para += nodes.Text(contact.label + ": ")
-    ways = []
-    if contact.phone:
-        ways.append(nodes.reference(contact.phone, contact.phone, refuri=contact.tel_uri,
-                                    classes=["urgent-help-number"]))
-    if contact.text:
-        ways.append(nodes.Text(f"text {contact.text}"))
-    if contact.email:
-        ways.append(nodes.reference(contact.email, contact.email,
-                                    refuri="mailto:" + contact.email))
-    for index, way in enumerate(ways):
-        if index:
-            para += nodes.Text(", or ")
-        para += way
+    para += nodes.strong(text=f"{lead or contact.region}: ")
+    for text, is_number in contact.label_parts():
+        para += way_node(contact, text) if is_number else nodes.Text(text)
+    for index, (verb, value) in enumerate(contact.other_ways()):
+        para += nodes.Text((": " if index == 0 else ", or ") + verb + " ")
+        para += way_node(contact, value)
     return para
 
 
@@ -271,12 +313,6 @@ def heading(text: str, level: int = 2) -> nodes.rubric:
     """A heading that is not a section: it shows in the page's outline of headings
     (screen readers list and jump by them) but not in "On this page"."""
     return nodes.rubric(text=text, classes=["urgent-help-heading"], **{"heading-level": level})
-
-
-def brief_line(tier: Tier, contact: Contact) -> nodes.paragraph:
-    para = contact_paragraph(contact)
-    para.children[0].replace_self(nodes.strong(text=f"{tier.heading}: "))
-    return para
 
 
 class UrgentHelpCard(SphinxDirective):
@@ -311,17 +347,13 @@ class UrgentHelpCard(SphinxDirective):
         box = nodes.container(classes=["urgent-help-brief"])
         box += heading("Need help now?")
         box += nodes.paragraph(text="In the UK:")
-        for tier in data.tiers:
-            # England's NHS line stands for the UK's urgent line, as in the notice.
-            uk = [c for c in tier.contacts if c.region in ("UK", "England")]
-            if uk:
-                box += brief_line(tier, uk[0])
-            # Northern Ireland has its own urgent line, not the NHS one.
-            for contact in tier.contacts:
-                if uk and contact.region == "Northern Ireland":
-                    line = contact_paragraph(contact)
-                    line.children[0].replace_self(nodes.strong(text="In Northern Ireland: "))
-                    box += line
+        heading_of = {tier.id: tier.heading for tier in data.tiers}
+        notice = notice_contacts(data)
+        for lead, contact in ((heading_of["emergency"], notice.emergency),
+                              (heading_of["urgent"], notice.urgent),
+                              ("In Northern Ireland", notice.lifeline),
+                              (heading_of["support"], notice.support)):
+            box += contact_paragraph(contact, lead)
         box += self.parse_content_to_nodes()
         return box
 
@@ -368,7 +400,9 @@ def check_data(app: Sphinx, config) -> None:
 
 
 def add_notice_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    context["urgent_help"] = load()
+    data = load()
+    context["urgent_help"] = data
+    context["urgent_notice"] = notice_contacts(data)
 
 
 def setup(app: Sphinx) -> dict:
