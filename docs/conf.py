@@ -59,6 +59,7 @@ extensions = [
     "cite_page",
     "cited_in",
     "page_meta",
+    "lean_pages",
     "html_accessibility",
     "uncited_claims",
     "download_links",
