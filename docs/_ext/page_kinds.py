@@ -39,6 +39,8 @@ class Kind:
     printed: bool = True
     # The contents page of the PDF lists each of its sections (print_view).
     sections_in_contents: bool = False
+    # In the site's search index (search_words): pages for readers only.
+    searched: bool = True
 
     def matches(self, docname: str) -> bool:
         return any(fnmatch.fnmatchcase(docname, pattern) for pattern in self.patterns)
@@ -52,7 +54,8 @@ ARTICLE = Kind("article", (f"{ARTICLES_FOLDER}/*",), reviewed=True, citable=True
 FAQ = Kind("FAQ", ("faq/*",), reviewed=True, readability=9.0, sections_in_contents=True)
 HELP = Kind("help page", (URGENT_HELP, "finding-a-therapist"), readability=9.0)
 # The contributors' guide is for the repository's readers, not for patients.
-CONTRIBUTING = Kind("contributors' guide", ("contributing",), readability=12.0, printed=False)
+CONTRIBUTING = Kind("contributors' guide", ("contributing",), readability=12.0, printed=False,
+                    searched=False)
 PROJECT = Kind("project page", ("*",), readability=12.0)  # about the handbook itself
 KINDS = (REFERENCE, ARTICLE, FAQ, HELP, CONTRIBUTING, PROJECT)
 

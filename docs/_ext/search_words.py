@@ -6,13 +6,17 @@ Two data files, reviewed like content, say how the search page reads a query:
   reader may be at risk; a query holding one shows the urgent-help card
   (rendered from urgent-help.toml by ``_templates/search.html``) above the results;
 - ``docs/_data/search-synonyms.toml``: readers' words mapped to the handbook's,
-  and the stop words dropped from every query.
+  the stop words dropped from every query, and the spellings made one before
+  anything is compared ("can not" and "can't" are "cannot").
 
-This extension checks both when the build starts (a bad entry stops the build,
-naming the file and line) and writes them, normalised as the script compares
-them, into ``_static/search-words.js``.  That file and the add-on script are
-added to the search page only.  Everything happens in the browser: nothing the
-reader types is sent anywhere.
+This extension checks both once when the build starts (a bad entry stops the
+build, naming the file and line) and writes them, normalised as the script
+compares them, into ``_static/search-words.js``.  That file and the add-on
+script are added to the search page only.  Everything happens in the browser:
+nothing the reader types is sent anywhere.
+
+Pages that are not for readers (``searched=False`` in page_kinds) are left out
+of Sphinx's search index altogether.
 """
 
 from __future__ import annotations
@@ -22,10 +26,10 @@ import re
 import tomllib
 from pathlib import Path
 
+import page_kinds
 from sphinx.application import Sphinx
 from sphinx.errors import ConfigError
 from sphinx.util import logging
-from urgent_help import line_of
 
 DATA = Path(__file__).resolve().parent.parent / "_data"
 CRISIS_FILE = DATA / "search-crisis-phrases.toml"
@@ -35,80 +39,196 @@ SCRIPTS = ("search-words.js", "search-addon.js")
 
 # What an entry may hold: letters, digits, spaces, apostrophes and hyphens.
 ALLOWED = re.compile(r"[a-z0-9' \u2019-]+")
+# Far more than any real list needs; a bound on what a contributor's file can
+# cost the build and every reader's browser (a 20,000-word list took minutes).
+MAX_ENTRIES = 1000
+MAX_FIRST = 5
+FIRST_HELP = (f'"first" must be a page, or a list of at most {MAX_FIRST} pages, each its path '
+              'inside docs/ without .md, such as "faq/index"')
 
 
-def normalise(text: str) -> str:
-    """As search-addon.js compares: lower case, no apostrophes, hyphens as spaces."""
+class Lines:
+    """Where each string, key and [[table]] of a TOML file is written, found in one
+    pass, so that an error names the line (tomllib keeps no positions)."""
+
+    _TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#')
+    _KEY = re.compile(r'\s*("[^"\n]*"|[A-Za-z0-9_-]+)\s*=')
+    _TABLE = re.compile(r"\s*\[\[\s*([A-Za-z0-9_.-]+)\s*\]\]")
+
+    def __init__(self, path: Path, source: str):
+        self.path = path
+        self.strings: dict[str, list[int]] = {}
+        self.keys: dict[str, list[int]] = {}
+        self.tables: dict[str, list[int]] = {}
+        for number, line in enumerate(source.splitlines(), start=1):
+            if table := self._TABLE.match(line):
+                self.tables.setdefault(table[1], []).append(number)
+            if key := self._KEY.match(line):
+                self.keys.setdefault(key[1].strip('"'), []).append(number)
+            for token in self._TOKEN.finditer(line):
+                if token[0] == "#":
+                    break  # a comment: the rest of the line is not data
+                self.strings.setdefault(self._value(token[0]), []).append(number)
+
+    @staticmethod
+    def _value(token: str) -> str:
+        if token[0] == "'":  # a literal string: no escapes
+            return token[1:-1]
+        try:  # a basic string: TOML's escapes are JSON's, bar two rare ones
+            return json.loads(token)
+        except ValueError:
+            return token[1:-1]
+
+    def string(self, value, last: bool = False) -> str:
+        """FILE:LINE of VALUE (its last place, for an entry listed twice)."""
+        lines = self.strings.get(value) if isinstance(value, str) else None
+        return f"{self.path}:{(lines[-1] if last else lines[0]) if lines else 1}"
+
+    def table(self, name: str, index: int) -> int:
+        """The line of the INDEX-th [[NAME]] header (1 if it has none)."""
+        headers = self.tables.get(name, [])
+        return headers[index] if index < len(headers) else 1
+
+    def key(self, name: str, table: str | None = None, index: int = 0) -> str:
+        """FILE:LINE of key NAME (in the INDEX-th [[TABLE]], when given)."""
+        start = self.table(table, index) if table else 0
+        after = [line for line in self.keys.get(name, []) if line > start]
+        return f"{self.path}:{after[0] if after else start or 1}"
+
+
+def normalise(text: str, spellings: dict[str, str] | None = None) -> str:
+    """As search-addon.js compares: lower case, no apostrophes, hyphens as spaces,
+    and each of SPELLINGS (whole words) written one way."""
     text = re.sub(r"['\u2018\u2019]", "", text.lower())
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+    text = " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+    if spellings:
+        # One pass, longest first, whole words: as search-addon.js does.
+        alternatives = "|".join(map(re.escape, sorted(spellings, key=len, reverse=True)))
+        text = re.sub(rf"(?<![^ ])(?:{alternatives})(?![^ ])",
+                      lambda match: spellings[match[0]], text)
+    return text
 
 
-def read(path: Path) -> tuple[dict, str]:
+def read(path: Path) -> tuple[dict, Lines]:
     try:
         source = path.read_text(encoding="utf-8")
-        return tomllib.loads(source), source
-    except (OSError, tomllib.TOMLDecodeError) as error:
+        return tomllib.loads(source), Lines(path, source)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{path}: cannot read the search data ({error}). "
                           "Fix the file; its comments describe the format.") from None
 
 
-def words(values, path: Path, source: str, what: str) -> list[str]:
-    """Checked, normalised entries of a list; an error names the file and line."""
+def words(values, lines: Lines, where: str, what: str,
+          spellings: dict[str, str] | None = None) -> dict[str, str]:
+    """Checked entries of a list: {normalised: as written}; an error names the
+    file and line (WHERE when the list itself is wrong)."""
     if not isinstance(values, list) or not values:
-        raise ConfigError(f"{path}: {what} must be a non-empty list of strings.")
-    seen: set[str] = set()
+        raise ConfigError(f"{where}: {what} must be a non-empty list of strings.")
+    if len(values) > MAX_ENTRIES:
+        raise ConfigError(f"{where}: {what} has {len(values)} entries; at most "
+                          f"{MAX_ENTRIES} are allowed.")
+    seen: dict[str, str] = {}
     for value in values:
-        where = f"{path}:{line_of(source, json.dumps(value))}"
         if not isinstance(value, str) or not ALLOWED.fullmatch(value.lower()) \
                 or not normalise(value):
-            raise ConfigError(f"{where}: {what} entry {str(value)[:40]!r} may hold only "
-                              "letters, digits, spaces, apostrophes and hyphens.")
-        if normalise(value) in seen:
-            raise ConfigError(f"{where}: {what} entry {value!r} is listed twice "
-                              "(apostrophes, hyphens and case do not count).")
-        seen.add(normalise(value))
-    return sorted(seen)
+            raise ConfigError(f"{lines.string(value) if isinstance(value, str) else where}: "
+                              f"{what} entry {str(value)[:40]!r} may hold only letters, "
+                              "digits, spaces, apostrophes and hyphens.")
+        normal = normalise(value, spellings)
+        if normal in seen:
+            raise ConfigError(f"{lines.string(value, last=True)}: {what} entry {value!r} is "
+                              f"listed twice (as {seen[normal]!r} at {lines.string(seen[normal])}"
+                              "; case, apostrophes, hyphens and the [spellings] do not count).")
+        seen[normal] = value
+    return seen
+
+
+def spellings_of(table, lines: Lines) -> dict[str, str]:
+    """[spellings]: each way of writing some words -> the one way compared."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{lines.key('spellings')}: [spellings] must be a table of "
+                          '"as readers write it" = "as it is compared".')
+    if not table:
+        return {}
+    keys = words(list(table), lines, lines.key("spellings"), "spellings")
+    result = {}
+    for normal, key in keys.items():
+        value = table[key]
+        result[normal] = next(iter(words([value], lines, lines.key(key), "spellings")))
+    return result
+
+
+def first_pages(value, where: str) -> list[str]:
+    pages = [value] if isinstance(value, str) else value
+    if not isinstance(pages, list) or len(pages) > MAX_FIRST \
+            or not all(isinstance(page, str) and page for page in pages):
+        raise ConfigError(f"{where}: {FIRST_HELP}.")
+    return list(dict.fromkeys(pages))
 
 
 def load() -> dict:
     """The data search-addon.js reads, as one JSON-ready dictionary."""
-    crisis, crisis_source = read(CRISIS_FILE)
-    synonyms, synonyms_source = read(SYNONYMS_FILE)
+    crisis, crisis_lines = read(CRISIS_FILE)
+    synonyms, lines = read(SYNONYMS_FILE)
+    spellings = spellings_of(synonyms.get("spellings", {}), lines)
+    entries = synonyms.get("synonyms", [])
+    if not isinstance(entries, list) or len(entries) > MAX_ENTRIES:
+        raise ConfigError(f"{lines.key('synonyms')}: [[synonyms]] must be at most "
+                          f"{MAX_ENTRIES} tables.")
     mapping: dict[str, str] = {}
     first: dict[str, list[str]] = {}
-    for entry in synonyms.get("synonyms", []):
+    for index, entry in enumerate(entries):
+        where = f"{SYNONYMS_FILE}:{lines.table('synonyms', index)}"
         if not isinstance(entry, dict) or not isinstance(entry.get("handbook"), str):
-            raise ConfigError(f"{SYNONYMS_FILE}: each [[synonyms]] needs readers = [...] "
+            raise ConfigError(f"{where}: each [[synonyms]] needs readers = [...] "
                               "and handbook = \"...\".")
-        target = words([entry["handbook"]], SYNONYMS_FILE, synonyms_source, "handbook")[0]
-        for phrase in words(entry.get("readers"), SYNONYMS_FILE, synonyms_source, "readers"):
+        (target,) = words([entry["handbook"]], lines, where, "handbook", spellings)
+        pages = (first_pages(entry["first"], lines.key("first", "synonyms", index))
+                 if "first" in entry else [])
+        readers = words(entry.get("readers"), lines, lines.key("readers", "synonyms", index),
+                        "readers", spellings)
+        for phrase, written in readers.items():
             if phrase in mapping:
-                raise ConfigError(f"{SYNONYMS_FILE}:{line_of(synonyms_source, phrase)}: "
-                                  f"'{phrase}' is in two [[synonyms]] entries.")
+                raise ConfigError(f"{lines.string(written, last=True)}: '{written}' is in "
+                                  "two [[synonyms]] entries.")
+            if len(mapping) >= MAX_ENTRIES:
+                raise ConfigError(f"{lines.string(written)}: more than {MAX_ENTRIES} "
+                                  "readers' words in all.")
             mapping[phrase] = target
-            pages = entry.get("first", [])
-            first[phrase] = [pages] if isinstance(pages, str) else list(pages)
+            first[phrase] = pages
     return {
         "first": first,
-        "crisis": words(crisis.get("phrases"), CRISIS_FILE, crisis_source, "phrases"),
+        "crisis": sorted(words(crisis.get("phrases"), crisis_lines, crisis_lines.key("phrases"),
+                               "phrases", spellings)),
         "synonyms": mapping,
-        "stopWords": words(synonyms.get("stop_words"), SYNONYMS_FILE, synonyms_source,
-                           "stop_words"),
+        "spellings": spellings,
+        "stopWords": sorted(words(synonyms.get("stop_words"), lines, lines.key("stop_words"),
+                                  "stop_words", spellings)),
     }
 
 
 def check(app: Sphinx, config) -> None:
-    load()
+    # Read once per build: the other hooks use this.
+    app.handbook_search_words = load()
 
 
 def check_pages(app: Sphinx, env) -> None:
     """Every "first" names a page of the handbook."""
-    source = SYNONYMS_FILE.read_text(encoding="utf-8")
-    for page in sorted({page for pages in load()["first"].values() for page in pages}):
-        if page not in env.found_docs:
-            logger.warning(f"first = {page!r} names no page; write a page's path "
-                           "inside docs/ without .md, such as \"faq/index\"",
-                           location=(str(SYNONYMS_FILE), line_of(source, page)))
+    pages = {page for pages in app.handbook_search_words["first"].values() for page in pages}
+    for page in sorted(pages - set(env.found_docs)):
+        lines = Lines(SYNONYMS_FILE, SYNONYMS_FILE.read_text(encoding="utf-8"))
+        # A "file:line" string: Sphinx reads a (file, line) pair as a page name.
+        logger.warning(f"first = {page!r} names no page; {FIRST_HELP}",
+                       location=lines.string(page))
+
+
+def leave_out_of_index(app: Sphinx, env) -> None:
+    """Pages not for readers (the contributors' guide) stay out of Sphinx's search
+    index: its text about the crisis phrase file matched crisis searches."""
+    for docname in env.found_docs:
+        if not page_kinds.kind_of(docname).searched:
+            # Sphinx's HTML builder indexes no page whose metadata has "nosearch".
+            env.metadata.setdefault(docname, {})["nosearch"] = True
 
 
 def add_to_search_page(app: Sphinx, pagename, templatename, context, doctree) -> None:
@@ -122,8 +242,14 @@ def write_data(app: Sphinx, exception) -> None:
     if exception is None and app.builder.format == "html" and app.builder.name != "epub":
         static = Path(app.outdir) / "_static"
         static.mkdir(exist_ok=True)
-        # Pages for contributors, not readers (left out of the PDF too) go last.
-        data = {**load(), "last": list(app.config.print_exclude)}
+        # Pages that list the others (the home page, All articles) hold every
+        # article's title and summary, so they match most words and answer
+        # little, and pages about the handbook itself (About) answer no
+        # reader's question: the search page lists them after the rest.
+        project = sorted(page for page in app.env.found_docs
+                         if page_kinds.kind_of(page) is page_kinds.PROJECT)
+        data = {**app.handbook_search_words,
+                "last": [app.config.root_doc, page_kinds.ARTICLE_LIST, *project]}
         (static / SCRIPTS[0]).write_text(
             "/* Written by docs/_ext/search_words.py from docs/_data/search-*.toml. */\n"
             f"window.handbookSearchWords = {json.dumps(data, sort_keys=True)};\n",
@@ -132,6 +258,7 @@ def write_data(app: Sphinx, exception) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", check)
+    app.connect("env-updated", leave_out_of_index)
     app.connect("env-check-consistency", check_pages)
     app.connect("html-page-context", add_to_search_page)
     app.connect("build-finished", write_data)

@@ -67,6 +67,12 @@ class Contact:
     def tel_uri(self) -> str:
         return "tel:" + self.phone.replace(" ", "")
 
+    @property
+    def sms_uri(self) -> str:
+        # FORMATS["text"]: "85258", or "SHOUT to 85258", whose word is the message (RFC 5724).
+        word, _, number = self.text.rpartition(" to ")
+        return f"sms:{number}" + (f"?body={word}" if word else "")
+
     def ways(self) -> list[tuple[str, str]]:
         """How to reach them, as (verb, number or address)."""
         return [(verb, value) for verb, value in

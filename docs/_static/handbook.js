@@ -14,10 +14,15 @@
   status.className = "visually-hidden";
   status.setAttribute("role", "status");
   document.body.append(status);
+  let pending = null;
   const announce = (message) => {
     // Clearing first makes a repeated message ("Copied" twice) speak again.
+    // A message that replaces another before it is spoken cancels it: the
+    // search page rewrites Sphinx's summary in the same task, and only the
+    // rewritten one may reach the live region.
     status.textContent = "";
-    window.setTimeout(() => { status.textContent = message; }, 50);
+    window.clearTimeout(pending);
+    pending = window.setTimeout(() => { status.textContent = message; }, 50);
   };
 
   const FOCUSABLE = "a[href], button, input:not([type=hidden]), select, textarea, [tabindex]";
@@ -117,6 +122,29 @@
   });
 
   DRAWERS.forEach(setUpDrawer);
+
+  /* -- "/" focuses the search field the reader can see -------------------------
+   * Sphinx's shortcut (doctools.js) focuses the first field named "q": the
+   * sidebar's, which on a phone is inside the closed menu (focus lands on
+   * nothing visible), and which on the search page comes before the page's own
+   * field.  Sphinx still decides when "/" is a shortcut (not while typing).
+   */
+  const shown = (element) => element && element.getClientRects().length
+    && getComputedStyle(element).visibility === "visible";
+  if (typeof Documentation !== "undefined") {
+    Documentation.focusSearchBar = () => {
+      const fields = [document.getElementById("search-page-query"),
+        ...document.querySelectorAll("input[name=q]")];
+      let field = fields.find(shown);
+      // No field in view: open the menu that holds one.
+      const menu = !field && drawers.find((d) => d.panel.querySelector("input[name=q]"));
+      if (menu) {
+        open(menu, menu.buttons.find(shown));
+        field = menu.panel.querySelector("input[name=q]");
+      }
+      if (field) field.focus();
+    };
+  }
 
   /* -- Copy buttons (sphinx-copybutton) -----------------------------------------
    * Replaces three things sphinx-copybutton does: every button is named "Copy to
