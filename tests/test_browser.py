@@ -20,8 +20,8 @@ from site_checks import (
 pytestmark = pytest.mark.build
 
 
-# Two sweeps, not every pairing: the layout changes with the viewport, the
-# colours with the scheme, and each of the two is seen once in each sweep.
+# Two sweeps, not all four pairings: each viewport (which changes the layout)
+# and each colour scheme (which changes the colours) is swept once.
 @pytest.mark.parametrize("viewport, scheme", [("phone", "light"), ("desktop", "dark")])
 def test_every_page_is_accessible_private_and_error_free(chromium, served, html_dir,
                                                           viewport, scheme):
