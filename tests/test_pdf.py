@@ -9,6 +9,7 @@ PDF/UA-1: passing it is not full PDF/UA conformance.
 from __future__ import annotations
 
 import ast
+import functools
 import itertools
 import re
 import subprocess
@@ -41,8 +42,9 @@ def flat(text: str) -> str:
     return " ".join(text.replace("\u2010\n", "").split())
 
 
-def page_texts(path) -> list[str]:
-    return [flat(page.extract_text()) for page in PdfReader(path).pages]
+@functools.cache  # extracting the book's text takes seconds; seven tests read it
+def page_texts(path) -> tuple[str, ...]:
+    return tuple(flat(page.extract_text()) for page in PdfReader(path).pages)
 
 
 def outline_pages(path) -> dict[str, int]:
