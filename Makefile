@@ -99,7 +99,7 @@ requirements: $(VENV)/.installed ## Regenerate requirements-docs.txt and require
 clean: ## Remove the build outputs (keeps .venv)
 	rm -rf $(BUILDDIR)
 
-# DAISY Ace, the EPUB accessibility checker (tests/test_pdf.py), from the npm
+# DAISY Ace, the EPUB accessibility checker (tests/test_ebook.py), from the npm
 # registry into .cache/ace.  Electron and Puppeteer's own browser are not
 # downloaded: the test runs Ace with Debian's chromium.
 $(ACE):

@@ -77,6 +77,44 @@ def epub_path(handbook) -> Path:
     return handbook.published("epub")
 
 
+# -- A copy of the sources to break, shared by the tests that edit and rebuild -------
+
+
+@dataclass
+class Sandbox:
+    root: Path  # a git repository holding docs/
+    docs: Path
+    builddir: Path
+
+    def build(self, **env) -> Build:
+        return build("html", self.builddir, source=self.docs, **env)
+
+    def edit(self, page: str, change) -> None:
+        path = self.docs / page
+        path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+    def restore(self) -> None:
+        for command in (["git", "reset", "-q", "--hard"], ["git", "clean", "-qfdx"]):
+            subprocess.run(command, cwd=self.root, check=True)
+
+
+@pytest.fixture(scope="session")
+def built_copy(tmp_path_factory) -> Sandbox:
+    """A copy of the handbook built once as a website (no PDF or EPUB beside it);
+    each test edits it through `site` and gets it back as committed."""
+    root = tmp_path_factory.mktemp("sources")
+    sandbox = Sandbox(root, copy_docs(root), tmp_path_factory.mktemp("sandbox-build"))
+    first = sandbox.build()
+    assert first.returncode == 0, first.output
+    return sandbox
+
+
+@pytest.fixture
+def site(built_copy) -> Sandbox:
+    yield built_copy
+    built_copy.restore()
+
+
 # -- A browser and a server, shared by every browser test ----------------------------
 
 

@@ -69,25 +69,13 @@ def test_article_ends_with_see_also_linking_an_faq_answer(html_dir, article):
 
 
 @pytest.mark.build
-def test_every_faq_question_is_a_section_on_the_web_and_in_the_pdf(html_dir, pdf_path):
-    from pypdf import PdfReader
-
+def test_every_faq_question_is_a_section_on_the_web(html_dir):
+    # That each question is bookmarked in the PDF: test_pdf.py.
     page = main_content(soup(html_dir / "faq" / "index.html"))
-    reader = PdfReader(pdf_path)
-
-    def outline_titles(items):
-        for item in items:
-            if isinstance(item, list):
-                yield from outline_titles(item)
-            else:
-                yield item.title
-
-    outline = set(outline_titles(reader.outline))
     for label in faq_labels():
         section = page.find("section", id=label)
         assert section is not None, f"no section with id {label} in the FAQ page"
-        question = section.find("h2").get_text(strip=True).rstrip("#¶")
-        assert question in outline, f"FAQ question missing from the PDF outline: {question}"
+        assert section.find("h2"), f"{label} is not a question's section"
 
 
 @pytest.mark.build

@@ -1,8 +1,9 @@
 """Builds that never lie: the same source gives the same verdict on every build,
 whatever earlier builds left behind, and errors say what to fix without a traceback.
 
-Most tests share one built copy of the handbook (module fixture `site`), put it
-back to its committed sources afterwards, and build only the website.
+Most tests share one built copy of the handbook (the session fixture `site`, in
+conftest.py), put it back to its committed sources afterwards, and build only
+the website.
 """
 
 from __future__ import annotations
@@ -16,50 +17,16 @@ import signal
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from pathlib import Path
 
 import build_state
 import front_matter
 import pytest
-from conftest import ROOT, build, copy_docs, soup
+from conftest import ROOT, build, soup
 
 pytestmark = pytest.mark.build
 
 LAST_LINE_FILE_AND_LINE = "The messages above name the file and line to fix."
-
-
-@dataclass
-class Sandbox:
-    root: Path  # a git repository holding docs/
-    docs: Path
-    builddir: Path
-
-    def build(self, **env):
-        return build("html", self.builddir, source=self.docs, **env)
-
-    def edit(self, page: str, change) -> None:
-        path = self.docs / page
-        path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
-
-    def restore(self) -> None:
-        for command in (["git", "reset", "-q", "--hard"], ["git", "clean", "-qfdx"]):
-            subprocess.run(command, cwd=self.root, check=True)
-
-
-@pytest.fixture(scope="module")
-def built_copy(tmp_path_factory) -> Sandbox:
-    root = tmp_path_factory.mktemp("sources")
-    sandbox = Sandbox(root, copy_docs(root), tmp_path_factory.mktemp("build"))
-    first = sandbox.build()
-    assert first.returncode == 0, first.output
-    return sandbox
-
-
-@pytest.fixture
-def site(built_copy) -> Sandbox:
-    yield built_copy
-    built_copy.restore()
 
 
 def problems(output: str) -> list[str]:
@@ -78,9 +45,14 @@ def assert_no_traceback(output: str) -> None:
 
 
 def test_every_fault_fails_every_build_until_fixed(site):
-    """Sphinx warns only about pages it re-reads: a second build used to pass."""
+    """Sphinx warns only about pages it re-reads: a second build used to pass.
+    Every fault a page can have goes into one build, each named by file and line."""
+    good = site.build()
+    assert good.returncode == 0 and site.builddir.joinpath("html").exists(), good.output
     site.edit("faq/index.md", lambda text: text + "\nA claim {cite:p}`nobody1999`.\n"
               "\nSee {doc}`no-such-page`.\n")
+    site.edit("about.md", lambda text: text + "\n# A second title\n\nText.\n")
+    title_line = (site.docs / "about.md").read_text().splitlines().index("# A second title") + 1
     (site.docs / "stray-page.md").write_text("# A stray page\n\nText.\n")
     # A duplicate of a label two pages link to (on a page Sphinx reads after the
     # original, so that a fresh build reports it on the same page).
@@ -90,6 +62,15 @@ def test_every_fault_fails_every_build_until_fixed(site):
               lambda text: text.replace("summary: What", "summary: [What", 1))
     site.edit("articles/what-is-psychotherapy.md",
               lambda text: re.sub(r"^last_reviewed: .*$", "last_reviewed: 2026-02-30", text,
+                                  count=1, flags=re.M))
+    # Front matter the review standards refuse (page_review.py), one fault a page.
+    site.edit("articles/types-of-talking-therapy.md",
+              lambda text: re.sub(r"^review_status: .*\n", "", text, count=1, flags=re.M))
+    site.edit("articles/online-and-phone-therapy.md",
+              lambda text: re.sub(r"^last_reviewed: .*$", "last_reviewed: 27/11/2026", text,
+                                  count=1, flags=re.M))
+    site.edit("articles/therapy-and-medication.md",
+              lambda text: re.sub(r"^next_review: .*$", "next_review: 2020-01-01", text,
                                   count=1, flags=re.M))
 
     first, second = site.build(), site.build()
@@ -108,9 +89,15 @@ def test_every_fault_fails_every_build_until_fixed(site):
         # "no 'summary' field" for a summary that is there.
         r"therapeutic-alliance\.md:2: WARNING: the front matter is not valid YAML",
         r"what-is-psychotherapy\.md:3: WARNING: 'last_reviewed: 2026-02-30' is not a real date",
+        r"types-of-talking-therapy\.md:1: WARNING: .*no 'review_status' field",
+        r"online-and-phone-therapy\.md:3: WARNING: .*YYYY-MM-DD",
+        r"therapy-and-medication\.md:4: WARNING: .*must come after",
+        rf"about\.md:{title_line}: WARNING: a second top-level title 'A second title'",
     ]:
         assert re.search(expected, found), f"{expected} not in:\n{found}"
-    for page in ("therapeutic-alliance.md", "what-is-psychotherapy.md"):
+    for page in ("therapeutic-alliance.md", "what-is-psychotherapy.md",
+                 "types-of-talking-therapy.md", "online-and-phone-therapy.md",
+                 "therapy-and-medication.md"):
         assert len(re.findall(re.escape(page) + r":\d+: WARNING", found)) == 1, found
     assert "no 'summary' field" not in found
     # The stray page's warning has no line: the last line must not claim one.

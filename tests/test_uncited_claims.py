@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import build, copy_docs, main_content, soup
+from conftest import main_content, soup
 from uncited_claims import reports_research
 
 # -- The rule, sentence by sentence ---------------------------------------------------
@@ -100,17 +100,15 @@ def line_of(path, text: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def checked(tmp_path_factory):
-    """One copy of the handbook with the test section added, built twice, then fixed."""
-    root = tmp_path_factory.mktemp("uncited")
-    docs = copy_docs(root)
-    page = docs / PAGE
+def checked(built_copy):
+    """The shared copy of the handbook with the test section added, built twice,
+    then fixed; put back as committed afterwards."""
+    page = built_copy.docs / PAGE
     original = page.read_text(encoding="utf-8")
     page.write_text(original.replace("\n## References\n", ADDED + "\n## References\n"),
                     encoding="utf-8")
-    builddir = root / "build"
-    first = build("html", builddir, source=docs)
-    again = build("html", builddir, source=docs)
+    first = built_copy.build()
+    again = built_copy.build()
     lines = {text: line_of(page, text) for text in
              (UNCITED, UNCITED_IN_ONLY, UNCITED_IN_LIST, EXCEPTION, UNNEEDED)}
     # Fix the failures: cite one, cut the others; the exception stays.
@@ -120,9 +118,10 @@ def checked(tmp_path_factory):
                 UNNEEDED + "{uncited}`no reason at all really`"):
         fixed_text = fixed_text.replace(cut, "")
     page.write_text(fixed_text, encoding="utf-8")
-    fixed = build("html", builddir, source=docs)
-    return {"first": first, "again": again, "fixed": fixed, "lines": lines,
-            "fixed_exception_line": line_of(page, EXCEPTION)}
+    fixed = built_copy.build()
+    yield {"first": first, "again": again, "fixed": fixed, "lines": lines,
+           "fixed_exception_line": line_of(page, EXCEPTION)}
+    built_copy.restore()
 
 
 def warning_for(output: str, line: int, sentence: str) -> bool:

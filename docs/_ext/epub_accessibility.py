@@ -1,6 +1,6 @@
 """The handbook's EPUB builder: an e-book that passes DAISY Ace and shows urgent help.
 
-Sphinx's EPUB 3 builder, with what Ace (tests/test_pdf.py runs it) reports
+Sphinx's EPUB 3 builder, with what Ace (tests/test_ebook.py runs it) reports
 missing from Sphinx's own files:
 
 - every content document says its language (``lang`` and ``xml:lang``);
