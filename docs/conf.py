@@ -69,6 +69,7 @@ extensions = [
     # Local (docs/_ext/), one module per concern
     "content_policy",  # first: what pages may contain (see the module)
     "bib_style",
+    "bibtex_speed",
     "page_review",
     "urgent_help",
     "search_words",
@@ -78,6 +79,8 @@ extensions = [
     "cited_in",
     "page_meta",
     "html_accessibility",
+    "navigation_cache",
+    "copy_button_assets",
     "lean_pages",
     "uncited_claims",
     "download_links",

@@ -7,6 +7,7 @@ each page's "last updated" date from git.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -32,3 +33,34 @@ def copy_docs(destination: Path) -> Path:
     shutil.copytree(DOCS, target, ignore=shutil.ignore_patterns("_build", "__pycache__"))
     commit_all(destination)
     return target
+
+
+# A label: "(name)=" before a heading, or a directive's ":name: name" option.
+LABEL = re.compile(r"^(?:\(([\w-]+)\)=|:name: ([\w-]+))$", re.M)
+
+
+def grown_handbook(destination: Path, articles: int) -> Path:
+    """A copy of docs/ grown to ARTICLES articles (the benchmarks' growth generator):
+    copies of the real articles in turn, each with its own label and title, the same
+    citations and see-also links, listed after the last article in the index."""
+    source = copy_docs(destination)
+    originals = sorted(p for p in (source / "articles").glob("*.md") if p.stem != "index")
+    entries = []
+    for number in range(max(articles - len(originals), 0)):
+        article, copy = originals[number % len(originals)], number // len(originals) + 1
+        slug = f"{article.stem}-copy-{copy}"
+        page = article.read_text()
+        # Labels must be unique: each copy's own, and its links to them, get a suffix.
+        for label in ("".join(groups) for groups in LABEL.findall(page)):
+            page = re.sub(rf"(?<![\w-]){re.escape(label)}(?![\w-])", f"{label}-copy-{copy}",
+                          page)
+        page = re.sub(r"^# (.+)$", rf"# \1 (copy {copy})", page, count=1, flags=re.M)
+        (source / "articles" / f"{slug}.md").write_text(page)
+        entries.append(f"articles/{slug}")
+    index = source / "index.md"
+    lines = index.read_text().splitlines()
+    last = max(i for i, line in enumerate(lines) if line.startswith("articles/"))
+    lines[last + 1:last + 1] = entries
+    index.write_text("\n".join(lines) + "\n")
+    commit_all(destination, "grown handbook")
+    return source
