@@ -190,8 +190,9 @@ def scale_times(sizes: list[int], runs: int, scratch: Path, with_pdf_up_to: int)
             builddir = scratch / f"size-{size}-build-{jobs}"
             row[f"html j{jobs}"] = timed(run_build, "html", source, builddir, jobs)
         builddir = scratch / f"size-{size}-build-1"
-        row["edit rebuild"] = median_of(runs, lambda: touch_article(source),
-                                        lambda: sphinx_only(source, builddir, "1"))
+        row["edit rebuild"] = median_of(
+            runs, lambda source=source: touch_article(source),
+            lambda source=source, builddir=builddir: sphinx_only(source, builddir, "1"))
         if size <= with_pdf_up_to:
             row["pdf"] = timed(run_build, "pdf", source, builddir)
             row["pdf pages"] = pdf_pages(builddir)

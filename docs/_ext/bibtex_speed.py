@@ -64,7 +64,7 @@ class IndexedBibtexDomain(BibtexDomain):
             try:
                 success = visitor.visit(bibliography.filter_)
             except ValueError as err:
-                logger.warning("syntax error in :filter: expression; %s" % err,
+                logger.warning(f"syntax error in :filter: expression; {err}",
                                location=(bibliography_key.docname, bibliography.line),
                                type="bibtex", subtype="filter_syntax_error")
                 success = bool(cited_docnames)

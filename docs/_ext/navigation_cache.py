@@ -134,7 +134,8 @@ def folder_toctree(app: Sphinx, folder: str) -> str:
 
 def answer_from_cache(app: Sphinx, pagename, templatename, context, doctree) -> None:
     """Before furo: its toctree() call for the navigation gets the folder's tree."""
-    if not app.config.navigation_cache or "toctree" not in context:
+    # Only the "html" builder: with dirhtml each page is its own folder.
+    if not app.config.navigation_cache or app.builder.name != "html" or "toctree" not in context:
         return
     page_toctree = context["toctree"]
     folder = posixpath.dirname(pagename)

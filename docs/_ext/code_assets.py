@@ -1,11 +1,12 @@
-"""sphinx-copybutton's script and style only on pages with something to copy.
+"""The assets of code blocks only on pages that have a code block.
 
 sphinx-copybutton adds clipboard.min.js, copybutton.js and copybutton.css to
-every page (3 requests, about 7 KiB gzip), though most of the handbook's pages
-have no code block to put a button on.  Its buttons go on the elements its
-selector (``copybutton_selector``, by default ``div.highlight pre``) finds,
-and Pygments writes every highlighted block as ``<div class="highlight">``:
-a page whose body has none gets none of the three files.
+every page (3 requests, about 7 KiB gzip), and Sphinx adds pygments.css (about
+2 KiB gzip), though most of the handbook's pages have no code block.  The copy
+buttons go on the elements copybutton's selector (``copybutton_selector``, by
+default ``div.highlight pre``) finds, every rule of pygments.css starts with
+``.highlight``, and Pygments writes every highlighted block as
+``<div class="highlight">``: a page whose body has none gets none of the four.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import posixpath
 
 from sphinx.application import Sphinx
 
-ASSETS = {"clipboard.min.js", "copybutton.js", "copybutton.css"}
+ASSETS = {"clipboard.min.js", "copybutton.js", "copybutton.css", "pygments.css"}
 COPYABLE = '<div class="highlight">'
 
 
