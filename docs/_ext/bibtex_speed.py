@@ -13,11 +13,13 @@ reference list:
   time, so replacing it there is enough.
 - Every build, for every entry of every reference list, get_filtered_entries
   scans every citation on the site to find the pages that cite the entry:
-  lists x entries x citations, so pages squared.  The pages citing each work
-  are the same for every list, so they are found once per build here.  Every
-  list is still filtered again on every build, as the filter of any list (like
-  ``:all:`` on the references page) may depend on any page; with the index that
-  costs a fraction of a second.
+  lists x entries x citations, so pages squared; and get_all_cited_keys sorts
+  every citation on the site again for each list.  Both answers are the same
+  for every list, so each is worked out once per build here.  Every list is
+  still filtered and formatted again on every build: the filter of any list
+  (like ``:all:`` on the references page) may depend on any page, and keeping
+  formatted entries from one build to the next would need to know when the
+  style's code (bib_style) changed, or it would publish stale references.
 
 Both can go when sphinxcontrib-bibtex does the same (2.7.0 does not).
 """
@@ -40,15 +42,28 @@ class IndexedBibtexDomain(BibtexDomain):
 
     _cited_in: dict[str, set[str]] | None = None
 
+    _cited_keys: dict[tuple[str, ...], list[str]] | None = None
+
     def env_updated(self):
         self._cited_in = defaultdict(set)
         for citation_ref in self.citation_refs:
             for target in citation_ref.targets:
                 self._cited_in[target.key].add(citation_ref.docname)
+        self._cited_keys = {}
         try:
             return super().env_updated()
         finally:
-            self._cited_in = None
+            self._cited_in = self._cited_keys = None
+
+    def get_all_cited_keys(self, docnames):
+        # Upstream sorts every citation on the site, by docnames.index(), for
+        # each list: the same answer each time within env_updated.
+        if self._cited_keys is None:
+            return super().get_all_cited_keys(docnames)
+        key = tuple(docnames)
+        if key not in self._cited_keys:
+            self._cited_keys[key] = list(super().get_all_cited_keys(docnames))
+        return iter(self._cited_keys[key])
 
     def get_filtered_entries(self, bibliography_key):
         if self._cited_in is None:
