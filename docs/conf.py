@@ -51,9 +51,11 @@ extensions = [
     # Local (docs/_ext/), one module per concern
     "content_policy",  # first: what pages may contain (see the module)
     "bib_style",
+    "bibtex_speed",
     "page_review",
     "urgent_help",
     "search_words",
+    "search_stemming",
     "feedback",
     "article_index",
     "cite_page",
@@ -61,6 +63,8 @@ extensions = [
     "page_meta",
     "lean_pages",
     "html_accessibility",
+    "navigation_cache",
+    "code_assets",
     "uncited_claims",
     "download_links",
     "exact_rebuilds",

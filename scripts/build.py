@@ -46,7 +46,8 @@ DOWNLOADS_TAG = "handbook_downloads"
 
 # Strict everywhere: nitpicky, warnings are errors, but report them all.
 SPHINX_OPTIONS = ["-n", "-W", "--keep-going"]
-# Parallel jobs for sphinx-build ("auto" = one per core).  benchmarks/run.py
+# Parallel jobs for sphinx-build ("auto" = one per core).  A -j build gives the
+# same site, byte for byte (tests/test_same_output.py); benchmarks/run.py
 # measures serial against parallel; set HANDBOOK_JOBS to override.
 DEFAULT_JOBS = "1"
 

@@ -62,3 +62,21 @@ def test_404_page_and_sitemap(html_dir):
     urls = [e.text for e in tree.iter() if e.tag.endswith("loc")]
     assert any(u.endswith("articles/therapeutic-alliance.html") for u in urls), urls
     assert not any(re.search(r"(search|genindex|404)\.html$", u) for u in urls)
+
+
+CODE_ASSETS = ("clipboard.min.js", "copybutton.js", "copybutton.css", "pygments.css")
+
+
+def test_code_block_assets_load_only_on_pages_with_code(html_dir):
+    """docs/_ext/code_assets.py: what a page loads, it uses."""
+    problems, with_code = [], 0
+    for path in html_pages(html_dir):
+        text = path.read_text(encoding="utf-8")
+        has_code = '<div class="highlight">' in text
+        with_code += has_code
+        for asset in CODE_ASSETS:
+            if (f"/{asset}?" in text) != has_code:
+                problems.append(f"{path.relative_to(html_dir)}: {asset} "
+                                f"{'missing' if has_code else 'loaded without a code block'}")
+    assert with_code, "no page has a code block: the test checks nothing"
+    assert not problems, "\n".join(problems)

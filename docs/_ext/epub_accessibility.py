@@ -9,8 +9,8 @@ missing from Sphinx's own files:
 - the navigation document's ``epub:type="toc"`` has its matching ARIA role;
 - the urgent-help page comes first in the reading order, and every other page
   starts with a line saying where to get help now;
-- each page's body gets the same mending as the website's pages
-  (html_accessibility.mend: heading levels, list roles, focusable code), and
+- each page's body is written by the website's translator
+  (html_accessibility: heading levels, list roles, focusable code), and
   loses the empty "Footnotes" headings Sphinx leaves.
 """
 
@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from html_accessibility import mend
 from page_kinds import URGENT_HELP
 from sphinx.application import Sphinx
 from sphinx.builders.epub3 import Epub3Builder
@@ -104,7 +103,7 @@ def urgent_help_pointer(app: Sphinx, context) -> str:
 def mend_body(app: Sphinx, pagename, templatename, context, doctree) -> None:
     if app.builder.name != "epub" or "body" not in context:
         return
-    body = EMPTY_FOOTNOTES.sub("", mend(context["body"]))
+    body = EMPTY_FOOTNOTES.sub("", context["body"])
     if pagename != app.config.epub_urgent_help_page:
         body = urgent_help_pointer(app, context) + body
     context["body"] = body

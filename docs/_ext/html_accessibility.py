@@ -1,98 +1,101 @@
-"""Mend accessibility faults in the HTML that Sphinx, docutils and furo write.
+"""Accessible markup where Sphinx and docutils write it.
 
-axe-core finds these in the stock markup; each fix is made in the written page,
-after the build, because the markup comes from templates and writers outside
-this project.  Each entry says what is wrong and why the fix is right:
+axe-core (tests/test_browser.py, on every page) finds these faults in the stock
+markup.  Each is mended where the markup is made, while the page is written, so
+parallel builds (-j) get them too; nothing rewrites a written file.  The faults
+in furo's own page template are mended in _templates/page.html.
 
-- toctree captions are ``<p class="caption" role="heading">`` with no level
-  (ARIA requires ``aria-level`` on a heading role): give them level 2.
-- furo's announcement bar, navigation drawer and contents drawer are three
-  unnamed ``<aside>`` landmarks: name each after what it holds.
-- furo's page tools (edit link, colour-scheme switch) sit outside every
-  landmark: make them a named region.
-- docutils marks reference-list entries ``role="doc-biblioentry"``, a role
-  ARIA 1.2 deprecates, inside a ``role="list"``: make them list items.
-- code blocks scroll sideways but cannot take keyboard focus: make them
-  focusable, so keyboard users can scroll them.
-- a reference cited more than once links back to each citation with a bare
-  "1", "2": name each link for where it goes ("Back to citation 1 of 2 in the
-  text"), keeping the visible number in the name (WCAG 2.5.3).
-- furo wraps a table that has a caption in a ``<div class="table-wrapper">``
-  carrying the table's own id, so the id appears twice (invalid HTML): keep it
-  on the table, where links to it should land.
-
-The browser tests (tests/test_browser.py) run axe-core on every page and fail
-if any of these comes back.
+- Sphinx's HTML5Translator.visit_title writes a toctree caption as
+  ``<p class="caption" role="heading">`` with no level, which ARIA requires:
+  give it level 2.  Can go when Sphinx sets aria-level there.
+- docutils' visit_citation marks reference-list entries ``role="doc-biblioentry"``
+  (deprecated in ARIA 1.2) inside a ``role="list"``: make them list items.
+  Can go when docutils stops writing doc-biblioentry.
+- Pygments (through Sphinx's visit_literal_block) and docutils write code
+  blocks as ``<pre>`` that scroll sideways but cannot take keyboard focus:
+  make them focusable.  Can go when Sphinx adds tabindex to scrolling blocks.
+- docutils' depart_label links back to each citation of a reference cited more
+  than once with a bare "1", "2": name each link for where it goes ("Back to
+  citation 1 of 2 in the text"), keeping the visible number in the name (WCAG
+  2.5.3).  Can go when docutils names its backlinks.
+- furo's WrapTableAndMathInAContainerTransform copies a table's id onto the
+  ``<div class="table-wrapper">`` it adds, so the id appears twice (invalid
+  HTML): keep it on the table, where links to it land.  Can go when furo stops
+  copying the id.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from pathlib import Path
-
+from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.writers.html5 import HTML5Translator
 
-BACKLINK = re.compile(r'<a role="doc-backlink" href="([^"]+)">(\d+)</a>')
-
-
-def name_backlinks(match: re.Match) -> str:
-    links = match.group(0)
-    total = len(BACKLINK.findall(links))
-    return BACKLINK.sub(
-        lambda link: (f'<a role="doc-backlink" href="{link[1]}" aria-label="Back to citation '
-                      f'{link[2]} of {total} in the text">{link[2]}</a>'),
-        links)
+# The EPUB's pages get the same markup (epub_accessibility relies on it).
+BUILDERS = ("html", "dirhtml", "epub")
 
 
-FIXES: list[tuple[re.Pattern, str | Callable[[re.Match], str]]] = [
-    (re.compile(r'(<p class="caption" role="heading")(?![^>]*aria-level)'),
-     r'\1 aria-level="2"'),
-    (re.compile(r'<aside class="announcement-content">'),
-     '<aside class="announcement-content" aria-label="Urgent help">'),
-    (re.compile(r'<aside class="sidebar-drawer">'),
-     '<aside class="sidebar-drawer" aria-label="Site navigation">'),
-    (re.compile(r'<aside class="toc-drawer([^"]*)">'),
-     r'<aside class="toc-drawer\1" aria-label="On this page">'),
-    (re.compile(r'<div class="content-icon-container">'),
-     '<div class="content-icon-container" role="region" aria-label="Page tools">'),
-    (re.compile(r'role="doc-biblioentry"'), 'role="listitem"'),
-    (re.compile(r'<pre(?![^>]*tabindex)([^>]*)>'), r'<pre tabindex="0"\1>'),
-    (re.compile(r'<span class="backrefs">.*?</span>'), name_backlinks),
-    (re.compile(r'(<div class="table-wrapper[^"]*") id="([^"]+)"(>\s*<table[^>]* id="\2")'),
-     r'\1\3'),
-]
+class AccessibleHTMLTranslator(HTML5Translator):
+    def visit_title(self, node: nodes.title) -> None:
+        if isinstance(node.parent, addnodes.compact_paragraph) and node.parent.get("toctree"):
+            self.body.append(self.starttag(node, "p", "", CLASS="caption", ROLE="heading",
+                                           **{"aria-level": "2"}))
+            self.body.append('<span class="caption-text">')
+            self.context.append("</span></p>\n")
+            self.add_secnumber(node)
+            self.add_fignumber(node.parent)
+        else:
+            super().visit_title(node)
+
+    def visit_citation(self, node: nodes.citation) -> None:
+        # docutils' visit_citation, with role="listitem".
+        if not isinstance(node.previous_sibling(), type(node)):
+            self.body.append('<div role="list" class="citation-list">\n')
+        self.body.append(self.starttag(node, "div", classes=[node.tagname], role="listitem"))
+
+    def starttag(self, node, tagname: str, suffix: str = "\n", empty: bool = False,
+                 **attributes) -> str:
+        # docutils' literal blocks and parsed literals open with starttag("pre").
+        if tagname == "pre":
+            attributes.setdefault("tabindex", "0")
+        return super().starttag(node, tagname, suffix, empty, **attributes)
+
+    def visit_literal_block(self, node: nodes.literal_block) -> None:
+        # Highlighted code comes from Pygments as one string opening "<pre>".
+        start = len(self.body)
+        try:
+            super().visit_literal_block(node)
+        finally:
+            self.body[start:] = [chunk.replace("<pre>", '<pre tabindex="0">')
+                                 for chunk in self.body[start:]]
+
+    def depart_label(self, node: nodes.label) -> None:
+        backrefs = node.parent.get("backrefs", []) if self.settings.footnote_backlinks else []
+        if len(backrefs) <= 1:
+            super().depart_label(node)
+            return
+        self.body.append('<span class="fn-bracket">]</span></span>\n')
+        links = [f'<a role="doc-backlink" href="#{ref}" aria-label="Back to citation '
+                 f'{number} of {len(backrefs)} in the text">{number}</a>'
+                 for number, ref in enumerate(backrefs, 1)]
+        self.body.append(f'<span class="backrefs">({",".join(links)})</span>\n')
 
 
-def mend(html: str) -> str:
-    for pattern, replacement in FIXES:
-        html = pattern.sub(replacement, html)
-    return html
+class KeepTableIdOnTable(SphinxPostTransform):
+    # After furo's wrapper (priority 500).
+    default_priority = 510
+    formats = ("html",)
 
-
-def note_written_page(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    # Only the pages this build writes need mending; an incremental build that
-    # re-read every page of a large handbook would undo the point of being
-    # incremental.
-    if app.builder.name == "html":
-        app.builder.handbook_written_pages = getattr(app.builder, "handbook_written_pages", set())
-        app.builder.handbook_written_pages.add(app.builder.get_outfilename(pagename))
-
-
-def mend_written_pages(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.name != "html":
-        return
-    for filename in getattr(app.builder, "handbook_written_pages", ()):
-        path = Path(filename)
-        if not path.exists():
-            continue
-        text = path.read_text(encoding="utf-8")
-        mended = mend(text)
-        if mended != text:
-            path.write_text(mended, encoding="utf-8")
+    def run(self, **kwargs) -> None:
+        for wrapper in self.document.findall(nodes.container):
+            if "table-wrapper" in wrapper["classes"] and len(wrapper) == 1 \
+                    and wrapper[0]["ids"] == wrapper["ids"]:
+                wrapper["ids"] = []
 
 
 def setup(app: Sphinx) -> dict:
-    app.connect("html-page-context", note_written_page)
-    app.connect("build-finished", mend_written_pages)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
+    for builder in BUILDERS:
+        app.set_translator(builder, AccessibleHTMLTranslator)
+    app.add_post_transform(KeepTableIdOnTable)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "2"}
