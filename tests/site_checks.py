@@ -190,6 +190,9 @@ def helpline_problems(chromium, base: str, page_path: str, data) -> list[str]:
 
     contacts = [c for tier in data.tiers for c in tier.contacts]
     numbers = {n for c in contacts for n in (c.phone, c.text) if n}
+    # A label may name a number too (Lifeline's textphone prefix, 18001): still the data file's.
+    numbers |= {n for c in contacts for finder in (PHONE_IN_TEXT, NUMBER_TO_CALL)
+                for n in finder.findall(c.label)}
     uris = {c.tel_uri for c in contacts if c.phone}
     context = chromium.new_context()
     page = context.new_page()

@@ -69,7 +69,7 @@ class Contact:
 
     @property
     def sms_uri(self) -> str:
-        # FORMATS["text"]: "85258", or "SHOUT to 85258", whose word is the message (RFC 5724).
+        # FORMATS["text"]: digits, or "WORD to DIGITS", whose word is the message (RFC 5724).
         word, _, number = self.text.rpartition(" to ")
         return f"sms:{number}" + (f"?body={word}" if word else "")
 
