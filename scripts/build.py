@@ -39,7 +39,9 @@ import source_checks
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+# The check of docs/_data/handbook.toml that docs/conf.py makes too.
 from handbook_identity import IdentityError, load  # noqa: E402
+
 # Where the article leaflets go, in the print view, the PDF folder and the site.
 LEAFLETS = "leaflets"
 # Set when the site will carry the PDF and EPUB (docs/_ext/download_links.py).
