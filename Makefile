@@ -19,11 +19,10 @@ comma := ,
 
 .PHONY: help handbook html pdf epub live check test linkcheck new-article review-report benchmark benchmark-check lighthouse requirements clean
 
-# The title, from the one file that names the handbook (read only when needed).
-TITLE_FROM_DATA = $(shell $(PYTHON) -c 'import tomllib; print(tomllib.load(open("docs/_data/handbook.toml", "rb"))["title"])')
-
 help: ## List the targets
-	@echo "$(TITLE_FROM_DATA). Usage: make TARGET"
+	@# The title, from the one file that names the handbook, printed by Python:
+	@# pasted into a shell command, a title holding $$(...) would run it.
+	@$(PYTHON) -c 'import tomllib; print(tomllib.load(open("docs/_data/handbook.toml", "rb"))["title"] + ". Usage: make TARGET")'
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 	@echo "What each extension in docs/_ext/ hooks, and why: docs/_ext/README.md"
 

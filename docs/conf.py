@@ -8,17 +8,19 @@ any warning fails the build.
 """
 
 import datetime
+import html
 import os
 import sys
-import tomllib
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parent
 sys.path.insert(0, str(DOCS / "_ext"))
 
+import handbook_identity  # noqa: E402  (docs/_ext/handbook_identity.py)
 import page_kinds  # noqa: E402  (docs/_ext/page_kinds.py)
 
-HANDBOOK = tomllib.loads((DOCS / "_data" / "handbook.toml").read_text(encoding="utf-8"))
+# Checked: its values reach every page's HTML (handbook_identity's docstring).
+HANDBOOK = handbook_identity.load(DOCS / "_data" / "handbook.toml")
 SITE_URL = HANDBOOK["site"]
 REPOSITORY_URL = HANDBOOK["repository"]
 
@@ -129,8 +131,9 @@ notfound_context = {
     "body": (
         "<h1>Page not found</h1>"
         "<p>The page you asked for is not here. It may have moved.</p>"
-        f'<p>Go to the <a href="{SITE_URL}">home page</a> or '
-        f'<a href="{SITE_URL}search.html">search the handbook</a>.</p>'
+        # Escaped as well as checked: a second defence for a raw HTML string.
+        f'<p>Go to the <a href="{html.escape(SITE_URL)}">home page</a> or '
+        f'<a href="{html.escape(SITE_URL)}search.html">search the handbook</a>.</p>'
     ),
 }
 

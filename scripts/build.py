@@ -32,13 +32,16 @@ import re
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import build_state
 import source_checks
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+# The check of docs/_data/handbook.toml that docs/conf.py makes too.
+from handbook_identity import IdentityError, load  # noqa: E402
+
 # Where the article leaflets go, in the print view, the PDF folder and the site.
 LEAFLETS = "leaflets"
 # Set when the site will carry the PDF and EPUB (docs/_ext/download_links.py).
@@ -92,8 +95,9 @@ def explain_os_error(text: str, builddir: Path) -> str:
 
 
 def identity(source: Path) -> dict:
-    """The handbook's title, file names and addresses (docs/_data/handbook.toml)."""
-    return tomllib.loads((source / "_data" / "handbook.toml").read_text(encoding="utf-8"))
+    """The handbook's title, file names and addresses (docs/_data/handbook.toml),
+    checked (docs/_ext/handbook_identity.py); IdentityError names file and line."""
+    return load(source / "_data" / "handbook.toml")
 
 
 def run(command: list[str], **kwargs) -> None:
@@ -180,6 +184,7 @@ def publish_tree(built: Path, published: Path, extra_files: list[Path],
 
 
 def published_paths(builddir: Path, name: str) -> dict[str, Path]:
+    # Each inside BUILDDIR/STEP, the folder a failed step removes (build_steps).
     return {
         "html": builddir / "html",
         "pdf": builddir / "pdf" / f"{name}.pdf",
@@ -235,6 +240,7 @@ def build_epub(source: Path, builddir: Path, name: str) -> Path:
 
 
 def remove_published(path: Path) -> None:
+    # Only ever a folder this script publishes into, whatever handbook.toml says.
     if path.is_dir():
         shutil.rmtree(path)
     elif path.exists():
@@ -248,23 +254,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--builddir", type=Path, default=ROOT / "docs" / "_build")
     args = parser.parse_args(argv)
     source, builddir = args.source.resolve(), args.builddir.resolve()
-    name = identity(source)["filename"]
     # The handbook: the PDF and EPUB first, so the site can offer them for download.
     steps = ["pdf", "epub", "html"] if args.target == "handbook" else [args.target]
     try:
         with build_state.one_build_at_a_time(builddir):
-            return build_steps(steps, source, builddir, name)
+            return build_steps(steps, source, builddir)
     except OSError as error:  # the lock or a folder could not be written
         print(f"{error}\n{explain_os_error(str(error), builddir)}", file=sys.stderr)
         return 1
 
 
-def build_steps(steps: list[str], source: Path, builddir: Path, name: str) -> int:
+def checked_identity(source: Path, builddir: Path) -> tuple[str, list[str]]:
+    """The PDF and EPUB's file name, and the faults that stop every step: a bad
+    handbook.toml, or a published path that would leave the build folder."""
+    try:
+        handbook = identity(source)
+    except IdentityError as error:
+        return "", [str(error)]
+    paths = published_paths(builddir, handbook["filename"])
+    for path in [*paths.values(), paths["html"] / handbook["downloads_dir"]]:
+        if not path.resolve().is_relative_to(builddir):
+            return "", [f"{source / '_data' / 'handbook.toml'}:1: {path} is outside the "
+                        f"build folder {builddir}; filename and downloads_dir are plain names."]
+    return handbook["filename"], []
+
+
+def build_steps(steps: list[str], source: Path, builddir: Path) -> int:
     builders = {"html": build_html, "pdf": build_pdf, "epub": build_epub,
                 # Links to other websites: nothing is published, the report is the result.
                 "linkcheck": lambda source, builddir, name: sphinx("linkcheck", source, builddir)}
-    paths = published_paths(builddir, name)
-    problems = source_checks.problems(source)
+    name, problems = checked_identity(source, builddir)
+    problems += source_checks.problems(source)
     for problem in problems:
         print(problem, file=sys.stderr)
     for step in steps:
@@ -277,11 +297,15 @@ def build_steps(steps: list[str], source: Path, builddir: Path, name: str) -> in
             if isinstance(failure, OSError):
                 print(f"\n{failure}", file=sys.stderr)
                 advice = explain_os_error(str(failure), builddir) or "See the message above."
-            published = ""
-            if step in paths:
-                # The PDF step publishes a folder: the handbook and its leaflets.
-                remove_published(paths[step].parent if step == "pdf" else paths[step])
-                published = f": nothing was published at {paths[step]}"
+            # Each step publishes into BUILDDIR/STEP alone (published_paths), so the
+            # folder is removed whole: no name from handbook.toml picks what to delete.
+            # Later steps' outputs go too: they are the last build's, not this one's.
+            removed = [builddir / later for later in steps[steps.index(step):]
+                       if later != "linkcheck"]
+            for folder in removed:
+                remove_published(folder)
+            published = f": nothing was published in {', '.join(map(str, removed))}" \
+                if removed else ""
             print(f"\nBuild failed ({step}){published}.\n{advice}", file=sys.stderr)
             return 1
         build_state.confirm(_unconfirmed)

@@ -108,8 +108,11 @@ PAYLOADS = [
             r"image 'chart.svg' is not allowed: images may only be .png, .jpg, .jpeg, .gif, "
             r".webp files", "HOSTILE-19"),
     Payload("html-download", "[A printable card](card.html)",
-            r"download 'card.html' is not allowed: downloads may only be .pdf, .csv, .txt "
+            r"download 'card.html' is not allowed: downloads may only be .pdf, .csv "
             r"files", "HOSTILE-20"),
+    # A third review: a published .txt ran as the script of a <script src>.
+    Payload("txt-download", "[Notes](notes.txt)",
+            r"download 'notes.txt' is not allowed: downloads may only be", "HOSTILE-29"),
     # A second review: types a host serves as HTML or XML slipped past a list
     # of dangerous types; only listed types, with matching content, pass now.
     Payload("xhtml-image", "![pic](evil.xht)",
@@ -140,7 +143,7 @@ ALLOWED = """# Allowed
 
 ![A small picture](pixel.png)
 
-A [word list](words.txt) to download.
+A [word list](words.csv) to download.
 
 ```{include} snippet.txt
 ```
@@ -189,7 +192,8 @@ def hostile(tmp_path_factory):
                          ("feed.rdf", "HOSTILE-26"), ("renamed.png", "HOSTILE-27")]:
         (folder / name).write_text(WEB_PAGE.format(marker=marker))
     Image.new("RGB", (2, 2), "white").save(folder / "pixel.png")
-    (folder / "words.txt").write_text("Alliance, transference.\n")
+    (folder / "words.csv").write_text("Alliance, transference.\n")
+    (folder / "notes.txt").write_text("alert('HOSTILE-29')\n")
     # A javascript: address in the bibliography (sorted first, so the file still parses).
     bib = docs / "references.bib"
     bib.write_text("@misc{aaevil2020, author={{Evil}}, title={One}, year={2020},\n"
@@ -244,7 +248,7 @@ def test_what_the_policy_allows_still_works(hostile):
     assert [img["src"] for img in page.find_all("img")] == ["../_images/pixel.png"]
     assert (html / "_images" / "pixel.png").is_file()
     download = page.find("a", class_="download")
-    assert download["href"].endswith("/words.txt"), download
+    assert download["href"].endswith("/words.csv"), download
     assert (html / "hostile" / download["href"]).resolve().is_file()
 
 
@@ -316,13 +320,13 @@ def test_file_type_rule(tmp_path):
     (tmp_path / "e.csv").write_bytes(b"a,\xff\n")
     (tmp_path / "f.txt").write_text("Plain text.")
     assert problem("a.png") is problem("b.webp") is problem("c.JPG") is None
-    assert problem("f.txt", "download") is None
+    assert "downloads may only be .pdf, .csv files" in problem("f.txt", "download")
     assert problem("missing.png") is None, "Sphinx reports a missing file"
     assert "is not a .webp file inside" in problem("d.webp")
     assert "is not UTF-8 text" in problem("e.csv", "download")
     for refused in ("x.svg", "x.xht", "x.xsl", "x.rss", "x.mht", "x"):
         assert "images may only be .png" in problem(refused), refused
-    assert "downloads may only be .pdf, .csv, .txt" in problem("a.png", "download")
+    assert "downloads may only be .pdf, .csv files" in problem("a.png", "download")
 
 
 def test_pdf_engine_reads_only_local_files(tmp_path):

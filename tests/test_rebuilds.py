@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+import zlib
 from pathlib import Path
 
 import build_state
@@ -193,11 +194,20 @@ def test_an_incremental_build_publishes_what_a_clean_build_would(site, tmp_path)
     site.restore()
     site.edit("articles/therapeutic-alliance.md",
               lambda text: text + "\nA sentence about a zebrafinch.\n")
+    # And a new crisis phrase: search.html names search-words.js by its checksum
+    # (?v=), so readers with the old list cached fetch the new one.
+    site.edit("_data/search-crisis-phrases.toml",
+              lambda text: text.replace("\n]", '\n  "zebrafinch despair",\n]', 1))
     incremental = site.build()
     assert incremental.returncode == 0, incremental.output
     clean = build("html", tmp_path / "clean", source=site.docs)
     assert clean.returncode == 0, clean.output
 
+    search = (incremental.html / "search.html").read_text(encoding="utf-8")
+    assert search == (clean.html / "search.html").read_text(encoding="utf-8")
+    words = (incremental.html / "_static" / "search-words.js").read_bytes()
+    assert b"zebrafinch despair" in words
+    assert f'src="_static/search-words.js?v={zlib.crc32(words):08x}"' in search
     got, expected = published(incremental.html), published(clean.html)
     assert "articles/passing-page.html" not in got["files"]
     assert any(t.startswith("zebrafinch") for t in got["search terms"])
@@ -245,6 +255,44 @@ def test_unreadable_sources_fail_naming_file_and_line(site):
         assert re.search(r"references\.bib:\d+: BibTeX syntax error.*entry that starts on "
                          r"line \d+ \(\w+\)", result.output), result.output
         assert last_line(result.output) == LAST_LINE_FILE_AND_LINE
+
+
+# A hostile or mistaken handbook.toml: (setting, new line or None to drop it, message).
+IDENTITY_FAULTS = [
+    ("filename", 'filename = "../../victim/x"', "filename = '../../victim/x' is not allowed"),
+    ("downloads_dir", 'downloads_dir = "../.."', "downloads_dir = '../..' is not allowed"),
+    ("branch", 'branch = "main\\"><meta http-equiv=\\"refresh\\" content=\\"0\\">"',
+     "branch = 'main\"><meta"),
+    ("repository", 'repository = "javascript:alert(1)//"', "repository = 'javascript:"),
+    ("site", 'site = "https://example.org"', "site = 'https://example.org' is not allowed"),
+    ("title", 'title = "The <b>Handbook</b>"', "title = 'The <b>Handbook</b>' is not allowed"),
+    ("title", 'title = "The Handbook', "this is not valid TOML"),
+    ("code_licence", None, "code_licence is missing"),
+]
+
+
+@pytest.mark.parametrize("key, line, message", IDENTITY_FAULTS,
+                         ids=[f"{f[0]}-{i}" for i, f in enumerate(IDENTITY_FAULTS)])
+def test_a_bad_handbook_toml_fails_naming_its_line_and_removes_what_was_published(
+        site, tmp_path, key, line, message):
+    path = site.docs / "_data" / "handbook.toml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, text in enumerate(lines, 1) if text.startswith(f"{key} ="))
+    lines[number - 1:number] = [line] if line else []
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # What earlier builds published, and a folder a traversing filename would delete.
+    builddir = tmp_path / "build" / "b"
+    victim = builddir.parent / "victim"
+    for folder in ("html", "pdf", "epub", "../victim"):
+        (builddir / folder).mkdir(parents=True)
+        (builddir / folder / "old").write_text("the last build's")
+    result = build("handbook", builddir, source=site.docs)
+    assert result.returncode != 0
+    assert_no_traceback(result.output)
+    assert f"{path}:{number if line else 1}: {message}" in result.output, result.output
+    assert last_line(result.output) == LAST_LINE_FILE_AND_LINE
+    assert not any((builddir / folder).exists() for folder in ("html", "pdf", "epub"))
+    assert (victim / "old").exists()
 
 
 def make_read_only(path: Path, read_only: bool = True) -> None:

@@ -158,6 +158,26 @@ def test_a_number_without_its_source_or_date_is_refused_naming_file_and_line(tmp
     assert f"no {field}" in str(error.value)
 
 
+@pytest.mark.parametrize("field, unquoted", [("phone", "116123"), ("label", "999"),
+                                             ("email", "1"), ("source", "2026-01-01")])
+def test_a_value_written_without_quotes_is_refused_naming_file_and_line(tmp_path, field,
+                                                                        unquoted):
+    """TOML reads an unquoted 116123 as a number; it once stopped the build with
+    "'int' object has no attribute 'replace'" and no file or line."""
+    lines = (DOCS / "_data" / "urgent-help.toml").read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if "Samaritans" in line)
+    field_line = next(i for i in range(start, len(lines)) if lines[i].startswith(f"{field} ="))
+    lines[field_line] = f"{field} = {unquoted}"
+    broken = tmp_path / "urgent-help.toml"
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(urgent_help.ConfigError) as error:
+        urgent_help.load(broken)
+    # The contact is found by its label; a label that is a number is found on its own line.
+    assert re.match(rf"{re.escape(str(broken))}:({start + 1}|{field_line + 1}): ",
+                    str(error.value)), str(error.value)
+    assert f'{field} = {unquoted} must be text in quotes' in str(error.value)
+
+
 @pytest.mark.build
 def test_the_build_stops_on_a_number_without_a_source(tmp_path):
     docs = copy_docs(tmp_path)

@@ -5,7 +5,8 @@ those.  Whatever is gathered while pages are written then covers only them:
 sphinx-sitemap lists only the pages just written, and a link to a label that
 another page no longer has is not checked again.  The search index is
 rewritten on every build, even one with nothing to do, and Sphinx does not
-carry the glossary's index entries over from the last one.  Sphinx also leaves
+carry the glossary's index entries over from the last one (nor drop a deleted
+page's words from it: the index starts afresh).  Sphinx also leaves
 the output of a deleted page in place.  So every build writes every page
 (reading stays incremental; writing the handbook's pages takes well under a
 second), and the output of a removed page is deleted.  The search index starts
@@ -22,6 +23,12 @@ from sphinx.application import Sphinx
 
 
 def write_every_page(app: Sphinx, env) -> list[str]:
+    # Every page is indexed afresh, so the last build's search index has nothing
+    # to give; loaded, it keeps a deleted page's words, each with no pages
+    # (Sphinx's IndexBuilder.prune), which a clean build's index lacks.
+    index = getattr(app.builder, "searchindex_filename", None)
+    if index:
+        (Path(app.outdir) / index).unlink(missing_ok=True)
     return sorted(env.found_docs)
 
 

@@ -238,8 +238,12 @@ def add_to_search_page(app: Sphinx, pagename, templatename, context, doctree) ->
             app.add_js_file(script)
 
 
-def write_data(app: Sphinx, exception) -> None:
-    if exception is None and app.builder.format == "html" and app.builder.name != "epub":
+def write_data(app: Sphinx) -> list:
+    """Write search-words.js before the search page is written (html-collect-pages
+    comes just before it): Sphinx adds the file's checksum to its script tag
+    (?v=...), so a new crisis phrase reaches readers who have the old list cached,
+    and a clean and an incremental build write the same search.html."""
+    if app.builder.format == "html" and app.builder.name != "epub":
         static = Path(app.outdir) / "_static"
         static.mkdir(exist_ok=True)
         # Pages that list the others (the home page, All articles) hold every
@@ -254,6 +258,7 @@ def write_data(app: Sphinx, exception) -> None:
             "/* Written by docs/_ext/search_words.py from docs/_data/search-*.toml. */\n"
             f"window.handbookSearchWords = {json.dumps(data, sort_keys=True)};\n",
             encoding="utf-8")
+    return []  # no pages of its own
 
 
 def setup(app: Sphinx) -> dict:
@@ -261,5 +266,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-updated", leave_out_of_index)
     app.connect("env-check-consistency", check_pages)
     app.connect("html-page-context", add_to_search_page)
-    app.connect("build-finished", write_data)
+    app.connect("html-collect-pages", write_data)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

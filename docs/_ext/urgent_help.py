@@ -156,8 +156,16 @@ MARKUP = "<>{}\\^~"
 
 
 def check_contact(entry: dict, path: Path, source: str) -> Contact:
-    where = f"{path}:{line_of(source, str(entry.get('label', '')))}"
     label = entry.get("label", "a contact")
+    # A contact is found by its label (a label that is not text, by its own line).
+    needle = entry.get("label", "")
+    where = f"{path}:{line_of(source, needle if isinstance(needle, str) else f'label = {needle}')}"
+    # Numbers too: an unquoted phone = 999 is read as an integer, which the
+    # checks and templates below cannot treat as text.
+    for key in ("label", "source", "phone", "text", "email"):
+        if key in entry and not isinstance(entry[key], str):
+            raise ConfigError(f"{where}: '{label}': {key} = {str(entry[key])[:40]} must be "
+                              f'text in quotes, such as {key} = "...".')
     if not str(entry.get("source", "")).startswith(("https://", "http://")):
         raise ConfigError(f"{where}: '{label}' has no source; add source = \"https://...\", "
                           "the address of the page that confirms the number.")
