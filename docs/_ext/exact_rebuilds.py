@@ -9,10 +9,7 @@ carry the glossary's index entries over from the last one (nor drop a deleted
 page's words from it: the index starts afresh).  Sphinx also leaves
 the output of a deleted page in place.  So every build writes every page
 (reading stays incremental; writing the handbook's pages takes well under a
-second), and the output of a removed page is deleted.  The search index starts
-empty too: Sphinx loads the last one and prunes the pages it rewrites, but
-keeps their words as terms with no pages, so a deleted page's words stayed in
-the index (sphinx/search: IndexBuilder.prune leaves empty sets behind).
+second), and the output of a removed page is deleted.
 """
 
 from __future__ import annotations
@@ -40,14 +37,7 @@ def delete_removed_pages(app: Sphinx, env, added, changed, removed) -> list[str]
     return []
 
 
-def forget_last_search_index(app: Sphinx) -> None:
-    index = getattr(app.builder, "searchindex_filename", None)
-    if index:
-        Path(app.outdir, index).unlink(missing_ok=True)
-
-
 def setup(app: Sphinx) -> dict:
-    app.connect("builder-inited", forget_last_search_index)
     app.connect("env-get-updated", write_every_page)
     app.connect("env-get-outdated", delete_removed_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
