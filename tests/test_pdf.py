@@ -266,11 +266,11 @@ def test_contents_entries_are_one_link_each_without_dot_leaders(pdf_path):
     targets = [str(a.Contents) for a in links]  # "Go to TITLE"
     entries = len(re.findall(r"^## (.+)$", FAQ.read_text(), re.M)) + len(
         [item for item in PdfReader(pdf_path).outline if not isinstance(item, list)]) - 2
-    assert len(links) == entries and len(set(targets)) == entries, (
+    assert len(links) == entries, (
         f"{len(links)} links for {entries} entries: one link per entry")
+    on_contents = {opened(pdf_path).pages[page - 1].objgen for page in pages}
     for _, element in structure(pdf_path):
-        if element.S == "/Link" and any(str(a.Contents) in targets for a in (
-                kid.Obj for kid in element.K if isinstance(kid, pikepdf.Dictionary))):
+        if element.S == "/Link" and element.Pg.objgen in on_contents:
             assert element.P.S != "/Link" and element.P.P.S != "/Link", "a link in a link"
 
 
