@@ -249,6 +249,65 @@ def test_contents_give_the_page_of_every_chapter_and_question(pdf_path):
         assert question in contents and faq[question]
 
 
+def link_annotations(path, pages) -> list[pikepdf.Dictionary]:
+    """The link annotations on the given pages (numbered from 1)."""
+    pdf = opened(path)
+    return [a for number in pages for a in pdf.pages[number - 1].get("/Annots", [])
+            if a.get("/Subtype") == "/Link"]
+
+
+def test_contents_entries_are_one_link_each_without_dot_leaders(pdf_path):
+    """A screen reader hears each entry once, as one link and its page number:
+    no link inside a link, no run of leader dots."""
+    pages = range(3, chapter_pages(pdf_path)["Introduction"])
+    text = " ".join(page_texts(pdf_path)[page - 1] for page in pages)
+    assert ".." not in text, "dot leaders in the contents"
+    links = link_annotations(pdf_path, pages)
+    targets = [str(a.Contents) for a in links]  # "Go to TITLE"
+    entries = len(re.findall(r"^## (.+)$", FAQ.read_text(), re.M)) + len(
+        [item for item in PdfReader(pdf_path).outline if not isinstance(item, list)]) - 2
+    assert len(links) == entries, (
+        f"{len(links)} links for {entries} entries: one link per entry")
+    on_contents = {opened(pdf_path).pages[page - 1].objgen for page in pages}
+    for _, element in structure(pdf_path):
+        if element.S == "/Link" and element.Pg.objgen in on_contents:
+            assert element.P.S != "/Link" and element.P.P.S != "/Link", "a link in a link"
+
+
+def test_helpline_sentences_read_naturally(all_pdfs):
+    """A link to another page is not followed by the word "page" (it printed
+    "the Urgent help (page 26) page (111)")."""
+    for path in all_pdfs:
+        text = " ".join(page_texts(path))
+        clumsy = re.findall(r".{30}\((?:page \d+|in the handbook)\) page\b.{0,20}", text)
+        assert not clumsy, f"{path.name}: {clumsy}"
+    book = " ".join(page_texts(all_pdfs[0]))
+    assert "call NHS 24 on 111." in book and "Call Lifeline on 0808 808 8000." in book
+
+
+def test_sources_of_the_numbers_print_site_names_with_the_links_kept(pdf_path):
+    from urgent_help import load, site_name
+
+    start = chapter_pages(pdf_path)["Urgent help"]
+    text = " ".join(page_texts(pdf_path)[start - 1:start + 3])
+    sources = text.split("Where these numbers come from", 1)[1]
+    assert "http" not in sources.split("Need help now?")[0], "a web address is printed"
+    targets = {str(a.A.URI) for a in link_annotations(pdf_path, range(start, start + 4))
+               if "/A" in a and "/URI" in a.A}
+    for contact in load().contacts:
+        site = site_name(contact.source)
+        assert re.search(rf"\({contact.region}\): confirmed on {re.escape(site)}, "
+                         r"\d{1,2} [A-Z][a-z]+ \d{4}\.", sources), (contact.region, site)
+        assert contact.source in targets, f"{site}: the link lost its address"
+
+
+def test_glossary_references_give_the_glossarys_page(pdf_path):
+    glossary = chapter_pages(pdf_path)["Glossary"]
+    text = " ".join(page_texts(pdf_path))
+    found = re.findall(r"See [a-zA-Z ]+ in the Glossary \(page (\d+)\)", text)
+    assert found and set(found) == {str(glossary)}, found
+
+
 def test_cross_references_give_the_right_page(pdf_path):
     pages = chapter_pages(pdf_path)
     text = " ".join(page_texts(pdf_path)[3:])
@@ -513,7 +572,15 @@ def test_every_article_has_a_leaflet_with_card_and_references(pdf_path):
         assert "Samaritans" in text
         if "{cite" in source:
             assert "References" in outline_pages(path), f"{path.name}: no references"
-        assert "(page " not in text, f"{path.name}: a page number from the book"
+        # The leaflet's only page references lead to its own card.
+        card = outline_pages(path)["Need help now?"]
+        pages = set(re.findall(r"\(page (\d+)\)", text))
+        assert pages <= {str(card)}, f"{path.name}: a page number from the book"
+        if "{doc}`/urgent-help`" in source:
+            assert f"Urgent help (page {card})" in text, path.name
+            assert "Urgent help (in the handbook)" not in text, path.name
+        top = [item.title for item in PdfReader(path).outline if not isinstance(item, list)]
+        assert top == [title, "Need help now?"], f"{path.name}: outline {top}"
         # Pages of the handbook by their titles, not their long addresses.
         assert "in the handbook)" in text, f"{path.name}: its See also names no page"
         assert HANDBOOK["site"] not in text.replace(" ", ""), (

@@ -78,20 +78,23 @@ def test_review_block_under_the_title_on_the_web(html_dir, source):
     assert block is not None and "review-block" in block.get("class", []), (
         f"{source.name}: the review block is not directly under the title")
     text = block.get_text(" ", strip=True)
-    assert re.search(r"Last reviewed \d{1,2} [A-Z][a-z]+ \d{4}", text), text
-    assert re.search(r"Next review due [A-Z][a-z]+ \d{4}", text), text
+    # The dates are the editors' checks; "reviewed" is kept for a clinician's review.
+    assert re.search(r"Last checked by the editors on \d{1,2} [A-Z][a-z]+ \d{4}", text), text
+    assert re.search(r"Next check due [A-Z][a-z]+ \d{4}", text), text
+    assert "Last reviewed" not in text and "Next review" not in text, text
     # The status, what it means in plain words, and where the standard is set out.
     assert f"Not yet reviewed by a clinician. {STATUS_MEANS['not yet reviewed by a clinician']}" \
         in text, text
     about = block.find("a", string="How we write and check pages")
     assert about and about["href"].split("#")[0].endswith("about.html"), block
-    assert "due for review" not in text, "a page is marked due with today's date"
+    assert "due for its next check" not in text, "a page is marked due with today's date"
 
 
 @pytest.mark.build
 def test_review_block_in_the_pdf(pdf_text):
     flat = " ".join(pdf_text.split())
-    count = len(re.findall(r"Last reviewed \d{1,2} [A-Z][a-z]+ \d{4} · Next review due", flat))
+    count = len(re.findall(
+        r"Last checked by the editors on \d{1,2} [A-Z][a-z]+ \d{4} · Next check due", flat))
     assert count == len(REVIEWED_PAGES), f"{count} review blocks in the PDF text"
     # The same words as on the website, defined once (page_review.STATUS_MEANS).
     meaning = STATUS_MEANS["not yet reviewed by a clinician"]
@@ -117,7 +120,8 @@ def test_pages_past_review_date_show_the_due_notice_in_an_incremental_build(site
     for source in REVIEWED_PAGES:
         page = soup(later.html / source.relative_to(DOCS).with_suffix(".html"))
         notice = page.find(class_="review-due")
-        assert notice is not None and "due for review" in notice.get_text(), source.name
+        assert notice is not None and "due for its next check" in notice.get_text(), (
+            source.name)
 
 
 # -- The urgent-help card -------------------------------------------------------------

@@ -12,7 +12,8 @@ Each reviewed page (articles and the FAQ: ``page_kinds``) starts with front matt
 This module checks those fields (the build fails, naming the file and line,
 when one is missing or wrong), shows them in a review block under the page's
 title in every output, adds a "due for review" notice to pages past their
-``next_review`` date.  (page_meta turns the summary into the meta description.)
+``next_review`` date.  The two dates record the editors' checks; whether a
+clinician has reviewed the page is its ``review_status``.  (page_meta turns the summary into the meta description.)
 
 The date that "past due" is measured against is today, unless the
 ``HANDBOOK_REVIEW_DATE`` environment variable or the ``review_today`` config
@@ -119,10 +120,13 @@ ABOUT_LABEL = "about"
 
 def review_block(review: Review, due: bool, docname: str) -> nodes.container:
     """The block under a page's title, the same on the website, in print and in
-    the e-book: its dates, then its clinical review status, explained."""
+    the e-book: when the editors last checked it and will check it next, then
+    its clinical review status, explained.  The dates are the editors' checks,
+    not a clinician's review (the about page draws the same line), so they
+    never say "reviewed"."""
     block = nodes.container(classes=["review-block"])
-    text = (f"Last reviewed {british_date(review.last_reviewed)} · "
-            f"Next review due {review.next_review:%B %Y}")
+    text = (f"Last checked by the editors on {british_date(review.last_reviewed)} · "
+            f"Next check due {review.next_review:%B %Y}")
     block += nodes.paragraph(text=text, classes=["review-dates"])
     sentences = [f"{review.status[:1].upper()}{review.status[1:]}.",
                  STATUS_MEANS.get(review.status.lower())]
@@ -135,7 +139,7 @@ def review_block(review: Review, due: bool, docname: str) -> nodes.container:
     block += status
     if due:
         block += nodes.paragraph(
-            text="This page is due for review: the information may be out of date.",
+            text="This page is due for its next check: the information may be out of date.",
             classes=["review-due"])
     return block
 

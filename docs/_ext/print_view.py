@@ -32,7 +32,7 @@ from pathlib import Path
 from article_index import folder_articles
 from docutils import nodes
 from markupsafe import Markup
-from page_kinds import ARTICLE_LIST
+from page_kinds import ARTICLE_LIST, URGENT_HELP
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
@@ -40,6 +40,7 @@ from sphinx.locale import _
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 from urgent_help import load as load_urgent_help
+from urgent_help import site_name
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,9 @@ RUNNING_HEAD_LIMIT = 70
 LEAFLET_FOLDER = "leaflets"
 # Content that only makes sense on screen carries this class (see cite_page).
 NOT_IN_PRINT = "not-in-print"
+# The id of a leaflet's own urgent-help card (_templates/print/leaflet.html):
+# a leaflet's links to the Urgent help page lead there.
+LEAFLET_CARD = "urgent-help-card"
 
 
 def anchor(docname: str, target: str = "") -> str:
@@ -79,6 +83,9 @@ class PrintBuilder(SingleFileHTMLBuilder):
     held: set[str] = set()
     # Section ids merged into the section's first id, for links to follow.
     aliases: dict[str, str] = {}
+    # Set while writing a leaflet: links to the Urgent help page lead to the
+    # leaflet's own card, which a reader holds, not to the handbook.
+    card_in_hand = False
 
     def init_templates(self) -> None:
         super().init_templates()
@@ -148,6 +155,8 @@ class PrintBuilder(SingleFileHTMLBuilder):
             if node.get("refid"):
                 node["refid"] = anchor(docname, node["refid"])
         for ref in tree.findall(nodes.reference):
+            if self.card_in_hand:
+                self.lead_to_card(ref)
             self.mark_reference(ref)
             if "show-address" in ref["classes"] and ref.get("internal"):
                 self.name_handbook_page(ref)
@@ -186,6 +195,13 @@ class PrintBuilder(SingleFileHTMLBuilder):
             '{{ urgent_card(2, card_id) }}',
             {"urgent_help": load_urgent_help(), "card_id": anchor(docname, "card")})
 
+    def lead_to_card(self, ref: nodes.reference) -> None:
+        """A leaflet's link to the Urgent help page (or a part of it) leads to
+        the leaflet's card, so it prints "Urgent help (page N)"."""
+        page = web_address(self.config, URGENT_HELP)
+        if ref.get("refuri", "").partition("#")[0] == page:
+            ref["refuri"] = "#" + LEAFLET_CARD
+
     @staticmethod
     def mark_reference(ref: nodes.reference) -> None:
         """Classes the print CSS keys on: what kind of link, and where it goes."""
@@ -205,7 +221,10 @@ class PrintBuilder(SingleFileHTMLBuilder):
         elif ref.get("refid") or uri.startswith("#"):
             # sphinxcontrib-bibtex gives a citation the full reference as its title.
             ref["classes"].append("citation-link" if ref.get("reftitle") else "page-link")
-        elif uri.startswith(("http://", "https://")) and ref.astext().strip() != uri:
+        elif uri.startswith(("http://", "https://")) and ref.astext().strip() not in (
+                uri, site_name(uri)):
+            # A link named by its site ("nhs.uk") keeps its full address as
+            # the link's target only.
             ref["classes"].append("show-address")
 
     def name_handbook_page(self, ref: nodes.reference) -> None:
@@ -268,7 +287,11 @@ class PrintBuilder(SingleFileHTMLBuilder):
 
     def leaflets(self) -> None:
         for docname in folder_articles(self.env, self.config, self.config.print_leaflets_from):
-            [tree] = self.chapters_resolved([docname])
+            self.card_in_hand = True
+            try:
+                [tree] = self.chapters_resolved([docname])
+            finally:
+                self.card_in_hand = False
             for ref in list(tree.findall(nodes.reference)):
                 if "term-link" in ref["classes"]:
                     unwrap(ref)

@@ -381,14 +381,26 @@ class UrgentHelpSources(SphinxDirective):
         self.env.note_dependency(str(DATA_FILE))
         items = nodes.bullet_list(classes=["urgent-help-sources"])
         for contact in load().contacts:
-            number = contact.phone or (contact.text and f"text {contact.text}") or contact.email
-            host = contact.source.split("/")[2].removeprefix("www.")
-            para = nodes.paragraph()
-            para += nodes.Text(f"{contact.region}, {contact.label}, {number}: source ")
-            para += nodes.reference(host, host, refuri=contact.source)
-            para += nodes.Text(f", checked against it on {british_date(contact.checked)}.")
-            items += nodes.list_item("", para)
+            items += nodes.list_item("", source_paragraph(contact))
         return [items]
+
+
+def site_name(uri: str) -> str:
+    """The site a web address is on, as a reader would name it: "samaritans.org"."""
+    return uri.split("/")[2].removeprefix("www.") if "://" in uri else ""
+
+
+def source_paragraph(contact: Contact) -> nodes.paragraph:
+    """"999 (UK): confirmed on giveusashout.org, 27 November 2026.", the site's
+    name a link to the page itself: the website and print show the name, not
+    a long address, and the link keeps the address."""
+    number = contact.phone or (contact.text and f"Text {contact.text}") or contact.email
+    site = site_name(contact.source)
+    para = nodes.paragraph()
+    para += nodes.Text(f"{number} ({contact.region}): confirmed on ")
+    para += nodes.reference(site, site, refuri=contact.source)
+    para += nodes.Text(f", {british_date(contact.checked)}.")
+    return para
 
 
 def helpline_role(name, rawtext, text, lineno, inliner, options=None, content=None):
