@@ -31,7 +31,7 @@ def citation_texts(title: str, url: str, review, config) -> tuple[str, str]:
         f"  howpublished = {{{handbook}, version {config.release}}},",
         f"  year         = {{{year}}},",
         f"  url          = {{{url}}},",
-        f"  note         = {{Last reviewed {british_date(review.last_reviewed)}}}",
+        f"  note         = {{Last checked by the editors {british_date(review.last_reviewed)}}}",
         "}",
     ])
     return apa, bibtex
