@@ -21,6 +21,7 @@ home page's toctrees are all hidden.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -65,6 +66,12 @@ class AccessibleEpubBuilder(Epub3Builder):
         block = refnodes[start:end]
         del refnodes[start:end]
         refnodes[:0] = block
+
+    def toc_metadata(self, level: int, navpoints: list) -> dict:
+        # toc.ncx's dtb:uid must be the book's identifier (epubcheck NCX-001);
+        # Sphinx writes epub_uid there, the XML id that merely names it.
+        return {**super().toc_metadata(level, navpoints),
+                "uid": html.escape(self.config.epub_identifier)}
 
     def docname_of(self, refuri: str) -> str:
         return refuri.split("#")[0].removesuffix(self.out_suffix)
