@@ -215,7 +215,22 @@ epub_language = "en-GB"
 epub_title = project
 epub_author = epub_publisher = author
 epub_copyright = copyright
-epub_show_urls = "footnote"
+epub_description = HANDBOOK["subtitle"]
+epub_contributor = HANDBOOK["contributors"]
+# The website's address names the book for good: it is unique, and stays the
+# same from edition to edition (the version is in ibooks:version).
+epub_identifier = SITE_URL
+epub_scheme = "URL"
+epub_uid = "handbook-id"  # the XML id of that identifier
+# Links are tappable in every e-reader; printed addresses ("[[#1]]" markers and
+# a list of URLs at each chapter's end) only cluttered the text. The reference
+# list shows each work's DOI or address in full.
+epub_show_urls = "no"
+# Every page of the home page's toctrees is a chapter: all of them are hidden
+# (furo's sidebar shows them), so the default scope gave a one-entry contents.
+epub_tocscope = "includehidden"
+# The reader's "Contents" opens the contents, not the first chapter.
+epub_guide = (("toc", "nav.xhtml", "Table of Contents"),)
 # The cover image, drawn at build time (epub_accessibility.write_cover); no cover
 # page, so the urgent-help card stays first in the reading order.
 epub_cover = ("_static/cover.png", "")

@@ -1,5 +1,5 @@
 """A "Cite this page" section, APA-style text and BibTeX, on every citable page
-(the articles: ``page_kinds``).
+(the articles: ``page_kinds``) of the website; the PDF and the EPUB leave it out.
 
 Both are code blocks, so sphinx-copybutton gives each a copy button; each has a
 caption ("APA citation", "BibTeX"), which names the block and its button
@@ -49,7 +49,10 @@ def captioned_block(caption: str, text: str, language: str, css_class: str) -> n
 
 def add_cite_this_page(app: Sphinx, doctree: nodes.document) -> None:
     docname = app.env.docname
-    if not page_kinds.kind_of(docname).citable:
+    # Not in the e-book: citation formats are jargon to a patient and too wide for
+    # a phone.  Left out when the page is read, not when written, so the e-book's
+    # contents (collected from the read pages) has no entry for it either.
+    if not page_kinds.kind_of(docname).citable or app.builder.name == "epub":
         return
     try:
         review = parse_review(app.env.metadata.get(docname, {}))

@@ -9,17 +9,23 @@ missing from Sphinx's own files:
 - the navigation document's ``epub:type="toc"`` has its matching ARIA role;
 - the urgent-help page comes first in the reading order, and every other page
   starts with a line saying where to get help now;
+- pages the page model keeps out of the printed handbook (the contributors'
+  guide: ``page_kinds``) are left out of the reading order and the contents;
+  Sphinx keeps them in the book as non-linear, so links to them still work;
 - each page's body is written by the website's translator
-  (html_accessibility: heading levels, list roles, focusable code), and
-  loses the empty "Footnotes" headings Sphinx leaves.
+  (html_accessibility: heading levels, list roles, focusable code).
+
+The contents list every chapter because conf.py sets ``epub_tocscope``: the
+home page's toctrees are all hidden.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
-from page_kinds import URGENT_HELP
+from page_kinds import URGENT_HELP, kind_of
 from sphinx.application import Sphinx
 from sphinx.builders.epub3 import Epub3Builder
 from urgent_help import notice_contacts
@@ -46,8 +52,10 @@ class AccessibleEpubBuilder(Epub3Builder):
 
     def toc_add_files(self, refnodes: list[dict]) -> None:
         """The urgent-help page (with its sections) first, in the reading order
-        and in the tables of contents, which must agree."""
+        and in the tables of contents, which must agree; pages for contributors
+        out of both."""
         super().toc_add_files(refnodes)
+        refnodes[:] = [r for r in refnodes if kind_of(self.docname_of(r["refuri"])).printed]
         first = self.config.epub_urgent_help_page + self.out_suffix
         start = next((i for i, r in enumerate(refnodes) if r["refuri"] == first), None)
         if start is None:
@@ -58,6 +66,15 @@ class AccessibleEpubBuilder(Epub3Builder):
         block = refnodes[start:end]
         del refnodes[start:end]
         refnodes[:0] = block
+
+    def toc_metadata(self, level: int, navpoints: list) -> dict:
+        # toc.ncx's dtb:uid must be the book's identifier (epubcheck NCX-001);
+        # Sphinx writes epub_uid there, the XML id that merely names it.
+        return {**super().toc_metadata(level, navpoints),
+                "uid": html.escape(self.config.epub_identifier)}
+
+    def docname_of(self, refuri: str) -> str:
+        return refuri.split("#")[0].removesuffix(self.out_suffix)
 
     def build_content(self) -> None:
         language = self.config.epub_language
@@ -84,11 +101,6 @@ class AccessibleEpubBuilder(Epub3Builder):
                                     '<nav epub:type="toc" role="doc-toc">'), encoding="utf-8")
 
 
-# Sphinx heads the page's footnotes with a rubric even when every external link
-# already shows its address (a DOI in a reference list) and no footnote follows.
-EMPTY_FOOTNOTES = re.compile(r'<p class="rubric">Footnotes</p>(?!\s*<aside class="footnote-list)')
-
-
 def urgent_help_pointer(app: Sphinx, context) -> str:
     """Every chapter says where to get help now (the website's notice, in words)."""
     emergency, urgent, lifeline, support = notice_contacts()
@@ -103,10 +115,8 @@ def urgent_help_pointer(app: Sphinx, context) -> str:
 def mend_body(app: Sphinx, pagename, templatename, context, doctree) -> None:
     if app.builder.name != "epub" or "body" not in context:
         return
-    body = EMPTY_FOOTNOTES.sub("", context["body"])
     if pagename != app.config.epub_urgent_help_page:
-        body = urgent_help_pointer(app, context) + body
-    context["body"] = body
+        context["body"] = urgent_help_pointer(app, context) + context["body"]
 
 
 COVER = "_static/cover.png"

@@ -29,13 +29,15 @@ class Kind:
     patterns: tuple[str, ...]
     # Front matter with review dates and status, shown under the title (page_review).
     reviewed: bool = False
-    # A "Cite this page" section with APA and BibTeX (cite_page).
+    # A "Cite this page" section with APA and BibTeX (cite_page), on the website
+    # only: the PDF and the EPUB leave it out.
     citable: bool = False
     # OpenGraph type, so a shared link shows as an article or as a site page (page_meta).
     og_type: str = "website"
     # Highest SMOG grade of its prose (scripts/readability.py); None: lists, not prose.
     readability: float | None = None
-    # In the PDF handbook and the EPUB's print view (print_view's print_exclude).
+    # In the PDF handbook (print_view's print_exclude), and in the EPUB's reading
+    # order and contents (epub_accessibility; a link still reaches the page).
     printed: bool = True
     # The contents page of the PDF lists each of its sections (print_view).
     sections_in_contents: bool = False
