@@ -263,7 +263,6 @@ def test_contents_entries_are_one_link_each_without_dot_leaders(pdf_path):
     text = " ".join(page_texts(pdf_path)[page - 1] for page in pages)
     assert ".." not in text, "dot leaders in the contents"
     links = link_annotations(pdf_path, pages)
-    targets = [str(a.Contents) for a in links]  # "Go to TITLE"
     entries = len(re.findall(r"^## (.+)$", FAQ.read_text(), re.M)) + len(
         [item for item in PdfReader(pdf_path).outline if not isinstance(item, list)]) - 2
     assert len(links) == entries, (

@@ -22,7 +22,6 @@ home page's toctrees are all hidden.
 from __future__ import annotations
 
 import html
-import re
 from pathlib import Path
 
 from page_kinds import URGENT_HELP, kind_of
@@ -76,14 +75,15 @@ class AccessibleEpubBuilder(Epub3Builder):
     def docname_of(self, refuri: str) -> str:
         return refuri.split("#")[0].removesuffix(self.out_suffix)
 
+    def prepare_writing(self, docnames) -> None:
+        super().prepare_writing(docnames)
+        # Sphinx's EPUB pages open with epub3.HTML_TAG, which has no lang; Ace
+        # wants one on every content document.  Set where the tag is made.
+        language = html.escape(self.config.epub_language)
+        self.globalcontext["html_tag"] = self.html_tag.replace(
+            "<html ", f'<html lang="{language}" xml:lang="{language}" ', 1)
+
     def build_content(self) -> None:
-        language = self.config.epub_language
-        for page in Path(self.outdir).rglob("*.xhtml"):
-            text = page.read_text(encoding="utf-8")
-            with_lang = re.sub(r"<html(?![^>]*\blang=)", f'<html lang="{language}" '
-                               f'xml:lang="{language}"', text, count=1)
-            if with_lang != text:
-                page.write_text(with_lang, encoding="utf-8")
         super().build_content()
         opf = Path(self.outdir, "content.opf")
         text = opf.read_text(encoding="utf-8")

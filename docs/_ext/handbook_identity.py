@@ -23,8 +23,9 @@ NAME = (re.compile(r"[a-z0-9-]+"), "lower-case letters, digits and hyphens only"
 # reads as markup, no quote that could close an attribute, no control character.
 TEXT = (re.compile(r"[^<>\"&\x00-\x1f\x7f]+"), 'text without < > " & or control characters')
 FIELDS = {
-    **{key: TEXT for key in ("title", "short_title", "subtitle", "author", "edition",
-                             "version", "keywords", "content_licence", "code_licence")},
+    **{key: TEXT for key in ("title", "short_title", "subtitle", "author", "contributors",
+                             "edition", "version", "keywords", "content_licence",
+                             "code_licence")},
     "filename": NAME,
     "downloads_dir": NAME,
     # "Edit this page" adds "/blob/BRANCH/docs/..." to the repository's address.

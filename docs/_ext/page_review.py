@@ -13,7 +13,8 @@ This module checks those fields (the build fails, naming the file and line,
 when one is missing or wrong), shows them in a review block under the page's
 title in every output, adds a "due for review" notice to pages past their
 ``next_review`` date.  The two dates record the editors' checks; whether a
-clinician has reviewed the page is its ``review_status``.  (page_meta turns the summary into the meta description.)
+clinician has reviewed the page is its ``review_status``.  (page_meta turns
+the summary into the meta description.)
 
 The date that "past due" is measured against is today, unless the
 ``HANDBOOK_REVIEW_DATE`` environment variable or the ``review_today`` config
