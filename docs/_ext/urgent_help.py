@@ -160,7 +160,7 @@ def check_contact(entry: dict, path: Path, source: str) -> Contact:
     # A contact is found by its label (a label that is not text, by its own line).
     needle = entry.get("label", "")
     where = f"{path}:{line_of(source, needle if isinstance(needle, str) else f'label = {needle}')}"
-    # Numbers too: an unquoted phone = 999 is read as an integer, which the
+    # Numbers too: an unquoted phone number is read as an integer, which the
     # checks and templates below cannot treat as text.
     for key in ("label", "source", "phone", "text", "email"):
         if key in entry and not isinstance(entry[key], str):
@@ -391,7 +391,7 @@ def site_name(uri: str) -> str:
 
 
 def source_paragraph(contact: Contact) -> nodes.paragraph:
-    """"999 (UK): confirmed on giveusashout.org, 27 November 2026.", the site's
+    """A line such as "NUMBER (REGION): confirmed on SITE, DATE.", the site's
     name a link to the page itself: the website and print show the name, not
     a long address, and the link keeps the address."""
     number = contact.phone or (contact.text and f"Text {contact.text}") or contact.email
