@@ -1,4 +1,4 @@
-"""Two costs of sphinxcontrib-bibtex 2.7.0 that grow faster than the handbook.
+"""Costs of sphinxcontrib-bibtex 2.7.0 and pybtex that grow faster than the handbook.
 
 Measured on a grown handbook of 300 articles (issue 18), each with its own
 reference list:
@@ -9,8 +9,10 @@ reference list:
   (get_formatted_entries); each call scans the installed packages' entry points
   (importlib.metadata): about 10 s of a clean build.  The answer cannot change
   during a build (plugins register when extensions load, bib_style's included),
-  so it is remembered.  sphinxcontrib-bibtex calls it through the module each
-  time, so replacing it there is enough.
+  so it is remembered, in pybtex.plugin (sphinxcontrib-bibtex calls it through
+  the module) and in pybtex.style.formatting (every style made, one per
+  reference list, looked up its name, label and sorting styles: 5 s of 130
+  under a profiler, missed by the first round).
 - Every build, for every entry of every reference list, get_filtered_entries
   scans every citation on the site to find the pages that cite the entry:
   lists x entries x citations, so pages squared; and get_all_cited_keys sorts
@@ -20,18 +22,31 @@ reference list:
   (like ``:all:`` on the references page) may depend on any page, and keeping
   formatted entries from one build to the next would need to know when the
   style's code (bib_style) changed, or it would publish stale references.
+- Every citation in the text (BibtexDomain.resolve_xref) scanned every
+  reference list entry on the site, twice, for its keys: citations x entries,
+  so pages squared again.  Here the entries are indexed by key once per build,
+  and upstream's own code runs on just the entries of the keys it resolves, in
+  the site's order, so it picks the same entry and gives the same text.
+- pybtex decoded the LaTeX of every author's name again for every in-text
+  citation (remember_decoded_latex).
 
-Both can go when sphinxcontrib-bibtex does the same (2.7.0 does not).
+All can go when sphinxcontrib-bibtex does the same (2.7.0 does not).  With
+``bibtex_speed = False`` (``-D bibtex_speed=0``) sphinxcontrib-bibtex and
+pybtex run their own code, so tests/test_same_output.py can compare the two, byte for byte.
 """
 
 from __future__ import annotations
 
 import functools
+import operator
 from collections import defaultdict
 
 import pybtex.plugin
+import pybtex.style.formatting
+from pybtex.richtext import Text
 from sphinx.application import Sphinx
 from sphinx.util import logging
+from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 from sphinxcontrib.bibtex.domain import BibtexDomain, _FilterVisitor
 
 logger = logging.getLogger(__name__)
@@ -44,7 +59,42 @@ class IndexedBibtexDomain(BibtexDomain):
 
     _cited_keys: dict[tuple[str, ...], list[str]] | None = None
 
+    # Each key's reference list entries (Citation), with their places in the
+    # site's list; made at the first resolve_xref after env_updated, which
+    # alone fills that list.
+    _citations_by_key: dict[str, list] | None = None
+
+    # While resolve_xref runs: the entries of the keys it resolves.
+    _narrowed: list | None = None
+
+    @property
+    def citations(self):
+        if self._narrowed is not None:
+            return self._narrowed
+        return self.data["citations"]
+
+    def resolve_xref(self, env, fromdocname, builder, typ, target, node, contnode):
+        if not env.config.bibtex_speed:
+            return super().resolve_xref(env, fromdocname, builder, typ, target, node, contnode)
+        if self._citations_by_key is None:
+            index = defaultdict(list)
+            for place, citation in enumerate(self.data["citations"]):
+                index[citation.key].append((place, citation))
+            self._citations_by_key = index
+        keys = {citation_target.key for citation_target in parse_citation_targets(target)}
+        found = [entry for key in keys for entry in self._citations_by_key.get(key, ())]
+        # In the site's order, as upstream scans them: a key listed twice
+        # resolves to the same one of its entries as it did upstream.
+        self._narrowed = [citation for _, citation in sorted(found, key=operator.itemgetter(0))]
+        try:
+            return super().resolve_xref(env, fromdocname, builder, typ, target, node, contnode)
+        finally:
+            self._narrowed = None
+
     def env_updated(self):
+        self._citations_by_key = None
+        if not self.env.config.bibtex_speed:
+            return super().env_updated()
         self._cited_in = defaultdict(set)
         for citation_ref in self.citation_refs:
             for target in citation_ref.targets:
@@ -87,10 +137,46 @@ class IndexedBibtexDomain(BibtexDomain):
                 yield key, entry
 
 
+def remember_plugins() -> None:
+    if hasattr(pybtex.plugin.find_plugin, "cache_info"):
+        return
+    find_plugin = functools.lru_cache(maxsize=None)(pybtex.plugin.find_plugin)
+    # pybtex's styles call the name they imported: every style made (one per
+    # reference list) looked up its name, label and sorting styles afresh.
+    for module in (pybtex.plugin, pybtex.style.formatting):
+        module.find_plugin = find_plugin
+
+
+def remember_decoded_latex() -> None:
+    """Decode each piece of BibTeX's LaTeX (a name, a title) once per process.
+
+    Every in-text citation formats its authors' names again, and pybtex decodes
+    each name's LaTeX with latexcodec every time (Person.rich_last_names):
+    about 7 % of a clean build under a profiler.  The answer depends only on
+    the string, so an edited .bib gives new strings and new answers; pybtex's
+    rich text is never changed once made (its methods return new objects), so
+    one answer can be shared."""
+    if getattr(Text.from_latex, "remembers", False):
+        return
+    decode = functools.cache(Text.from_latex)
+
+    def from_latex(cls, latex):
+        return decode(latex)
+
+    from_latex.remembers = True
+    Text.from_latex = classmethod(from_latex)
+
+
+def speed_up_pybtex(app: Sphinx, config) -> None:
+    # On config-inited: -D bibtex_speed=0 is known only once the config is read.
+    if config.bibtex_speed:
+        remember_plugins()
+        remember_decoded_latex()
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinxcontrib.bibtex")
     app.add_domain(IndexedBibtexDomain, override=True)
-    if not hasattr(pybtex.plugin.find_plugin, "cache_info"):
-        pybtex.plugin.find_plugin = functools.lru_cache(maxsize=None)(
-            pybtex.plugin.find_plugin)
+    app.add_config_value("bibtex_speed", True, "html", types=[bool])
+    app.connect("config-inited", speed_up_pybtex)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

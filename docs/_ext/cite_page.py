@@ -1,9 +1,12 @@
 """A "Cite this page" section, APA-style text and BibTeX, on every citable page
 (the articles: ``page_kinds``) of the website; the PDF and the EPUB leave it out.
 
-Both are code blocks, so sphinx-copybutton gives each a copy button; each has a
-caption ("APA citation", "BibTeX"), which names the block and its button
-(``_static/handbook.js``: "Copy APA citation").  The year
+Both are plain preformatted blocks, not highlighted code: Pygments would wrap
+them in ``<div class="highlight">``, and then every article would load
+sphinx-copybutton and pygments.css (code_assets.py), 4 requests and about
+9 KiB gzip, for two buttons.  ``_static/handbook.js`` gives each block a copy
+button of its own, named by the block's caption ("APA citation", "BibTeX"):
+"Copy APA citation".  The year
 and "last reviewed" date come from the page's front matter (read by
 page_review), the address from ``html_baseurl``.
 """
@@ -37,13 +40,16 @@ def citation_texts(title: str, url: str, review, config) -> tuple[str, str]:
     return apa, bibtex
 
 
-def captioned_block(caption: str, text: str, language: str, css_class: str) -> nodes.container:
-    """A code block with a caption, as the ``code-block`` directive's ``:caption:`` makes.
-    The caption's "¶" link needs an id to point at: the block's class."""
+def captioned_block(caption: str, text: str, css_class: str) -> nodes.container:
+    """A preformatted block with a caption, as the ``code-block`` directive's
+    ``:caption:`` makes.  The caption's "¶" link needs an id to point at: the
+    block's class."""
     wrapper = nodes.container("", literal_block=True, ids=[css_class],
                               classes=["literal-block-wrapper", "cite-page-block"])
     wrapper += nodes.caption(caption, caption)
-    wrapper += nodes.literal_block(text, text, language=language, classes=[css_class])
+    # Sphinx highlights a literal block only when its source is its text (a
+    # parsed-literal's is not); with none, it writes a plain <pre>.
+    wrapper += nodes.literal_block("", text, classes=[css_class])
     return wrapper
 
 
@@ -70,8 +76,8 @@ def add_cite_this_page(app: Sphinx, doctree: nodes.document) -> None:
                             classes=["not-in-print"])
     section += nodes.title(text="Cite this page")
     section += nodes.paragraph(text="To cite this page, copy one of these:")
-    section += captioned_block("APA citation", apa, "text", "cite-apa")
-    section += captioned_block("BibTeX", bibtex, "bibtex", "cite-bibtex")
+    section += captioned_block("APA citation", apa, "cite-apa")
+    section += captioned_block("BibTeX", bibtex, "cite-bibtex")
     # Before the page's own reference list, which ends the page.
     references = [s for s in page.findall(nodes.section) if s[0].astext() == "References"]
     if references:

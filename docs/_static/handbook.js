@@ -171,9 +171,49 @@
     }
   }).observe(document.querySelector("article") || document.body, { childList: true, subtree: true });
 
+  /* "Cite this page" (cite_page.py) is plain <pre>, not highlighted code, so an
+   * article loads neither sphinx-copybutton nor pygments.css (4 requests) for two
+   * buttons.  Its buttons are made here: a real <button> (Tab, Enter, Space),
+   * named like the others, copying the block's text; when the browser refuses
+   * (no clipboard access), the text is selected so Ctrl+C copies it.
+   */
+  document.querySelectorAll(".cite-page-block pre").forEach((pre) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "copybtn cite-copy";
+    button.textContent = "Copy";
+    // A holder the button is placed in, at the block's top right.
+    const holder = document.createElement("div");
+    holder.className = "cite-copy-holder";
+    pre.before(holder);
+    holder.append(pre, button);
+    nameCopyButton(button);
+  });
+
+  function selectText(element) {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    window.getSelection().removeAllRanges();
+    window.getSelection().addRange(range);
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("button.cite-copy");
+    if (!button) return;
+    const pre = button.previousElementSibling;
+    const what = button.getAttribute("aria-label").replace(/^Copy /, "");
+    const failed = () => {
+      selectText(pre);
+      announce(`Could not copy the ${what}. It is selected: press Ctrl+C to copy it.`);
+    };
+    if (!navigator.clipboard) return failed();
+    navigator.clipboard.writeText(pre.textContent).then(
+      () => announce(`Copied the ${what}.`), failed);
+  });
+
   // clipboard.js listens on <body>; this listener on the document runs after it.
   document.addEventListener("click", (event) => {
-    const button = event.target.closest("button.copybtn");
+    const button = event.target.closest("button.copybtn:not(.cite-copy)");
     if (!button) return;
     button.focus();
     const what = button.getAttribute("aria-label").replace(/^Copy /, "");
