@@ -283,7 +283,7 @@ def test_search_on_a_phone_finds_urgent_help_and_announces_it(chromium, served):
     context, page = open_page(chromium, served, "search.html?q=samaritans")
     field = page.locator("article input[name=q]")
     assert field.is_visible() and field.input_value() == "samaritans"
-    page.wait_for_function("() => /found/.test(document.querySelector('[role=status]')"
+    page.wait_for_function("() => /found/i.test(document.querySelector('[role=status]')"
                            ".textContent)", timeout=10000)
     results = page.locator("ul.search a").all_text_contents()
     context.close()
