@@ -176,7 +176,8 @@ html_sidebars = {
     ],
 }
 html_theme_options = {
-    "navigation_with_keys": True,
+    # Arrow keys scroll (a focused code block, a zoomed page), never turn the page.
+    "navigation_with_keys": False,
     # Any true value shows furo's announcement bar; _templates/page.html fills
     # it with the urgent-help notice from docs/_data/urgent-help.toml.
     "announcement": "urgent-help",

@@ -80,3 +80,18 @@ def test_code_block_assets_load_only_on_pages_with_code(html_dir):
                                 f"{'missing' if has_code else 'loaded without a code block'}")
     assert with_code, "no page has a code block: the test checks nothing"
     assert not problems, "\n".join(problems)
+
+
+def test_every_page_has_one_viewport_tag_and_headed_sidebar_captions(html_dir):
+    # docutils' writer added a second viewport tag beside furo's.
+    problems = []
+    for path in html_pages(html_dir):
+        page = soup(path)
+        viewports = page.find_all("meta", attrs={"name": "viewport"})
+        if len(viewports) != 1:
+            problems.append(f"{path.name}: {len(viewports)} viewport tags")
+        captions = page.select(".sidebar-drawer p.caption")
+        if not captions or any((c.get("role"), c.get("aria-level")) != ("heading", "2")
+                               for c in captions):
+            problems.append(f"{path.name}: a sidebar caption is no level-2 heading")
+    assert not problems, "\n".join(problems)

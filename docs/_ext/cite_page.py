@@ -13,6 +13,7 @@ page_review), the address from ``html_baseurl``.
 
 from __future__ import annotations
 
+import html_accessibility
 import page_kinds
 from docutils import nodes
 from page_review import FrontMatterError, british_date, parse_review
@@ -40,16 +41,19 @@ def citation_texts(title: str, url: str, review, config) -> tuple[str, str]:
     return apa, bibtex
 
 
-def captioned_block(caption: str, text: str, css_class: str) -> nodes.container:
+def captioned_block(caption: str, text: str, css_class: str,
+                    wrap: bool = False) -> nodes.container:
     """A preformatted block with a caption, as the ``code-block`` directive's
     ``:caption:`` makes.  The caption's "¶" link needs an id to point at: the
-    block's class."""
+    block's class.  WRAP: the lines wrap, so the block never scrolls (and takes
+    no focus: html_accessibility)."""
     wrapper = nodes.container("", literal_block=True, ids=[css_class],
                               classes=["literal-block-wrapper", "cite-page-block"])
     wrapper += nodes.caption(caption, caption)
     # Sphinx highlights a literal block only when its source is its text (a
     # parsed-literal's is not); with none, it writes a plain <pre>.
-    wrapper += nodes.literal_block("", text, classes=[css_class])
+    classes = [css_class] + ([html_accessibility.WRAP_LINES] if wrap else [])
+    wrapper += nodes.literal_block("", text, classes=classes)
     return wrapper
 
 
@@ -76,7 +80,8 @@ def add_cite_this_page(app: Sphinx, doctree: nodes.document) -> None:
                             classes=["not-in-print"])
     section += nodes.title(text="Cite this page")
     section += nodes.paragraph(text="To cite this page, copy one of these:")
-    section += captioned_block("APA citation", apa, "cite-apa")
+    # One long line: wrapped, so all of it shows at any width.
+    section += captioned_block("APA citation", apa, "cite-apa", wrap=True)
     section += captioned_block("BibTeX", bibtex, "cite-bibtex")
     # Before the page's own reference list, which ends the page.
     references = [s for s in page.findall(nodes.section) if s[0].astext() == "References"]

@@ -13,7 +13,14 @@ in furo's own page template are mended in _templates/page.html.
   Can go when docutils stops writing doc-biblioentry.
 - Pygments (through Sphinx's visit_literal_block) and docutils write code
   blocks as ``<pre>`` that scroll sideways but cannot take keyboard focus:
-  make them focusable.  Can go when Sphinx adds tabindex to scrolling blocks.
+  make them focusable, as a region named by the block's caption (a keyboard
+  user must hear what they landed on).  A block with the class ``wrap-lines``
+  wraps its lines (handbook.css) so never scrolls: it stays out of the Tab
+  order.  Decided here, not in a script on resize: whether a block of kept
+  lines scrolls depends on the width, and a stop that is sometimes there
+  serves no one.  Can go when Sphinx adds tabindex to scrolling blocks.
+- docutils' HTML5 writer adds a viewport ``<meta>``, which Sphinx passes on
+  beside furo's own, so every page had two: drop docutils'.
 - docutils' depart_label links back to each citation of a reference cited more
   than once with a bare "1", "2": name each link for where it goes ("Back to
   citation 1 of 2 in the text"), keeping the visible number in the name (WCAG
@@ -34,9 +41,38 @@ from sphinx.writers.html5 import HTML5Translator
 
 # The EPUB's pages get the same markup (epub_accessibility relies on it).
 BUILDERS = ("html", "dirhtml", "epub")
+# A literal block's class: its lines wrap (handbook.css), so it never scrolls.
+WRAP_LINES = "wrap-lines"
+
+
+def caption_id(node: nodes.Element) -> str | None:
+    """The id of the caption of NODE's code-block wrapper (NODE: the block or
+    the caption), if the block has a caption."""
+    wrapper = node.parent
+    if (isinstance(wrapper, nodes.container) and wrapper.get("literal_block")
+            and wrapper["ids"] and isinstance(wrapper[0], nodes.caption)):
+        return wrapper["ids"][0] + "-caption"
+    return None
 
 
 class AccessibleHTMLTranslator(HTML5Translator):
+    def __init__(self, document, builder) -> None:
+        super().__init__(document, builder)
+        self.meta = [tag for tag in self.meta if 'name="viewport"' not in tag]
+
+    def scrolling_block(self, node: nodes.literal_block) -> dict[str, str]:
+        """The attributes of a code block's <pre>: a named, focusable region."""
+        if WRAP_LINES in node["classes"]:
+            return {}
+        caption = caption_id(node)
+        if caption:
+            return {"tabindex": "0", "role": "region", "aria-labelledby": caption}
+        # Numbered, so that each region's name is its own (axe: landmark-unique).
+        unnamed = [block for block in self.document.findall(nodes.literal_block)
+                   if WRAP_LINES not in block["classes"] and not caption_id(block)]
+        return {"tabindex": "0", "role": "region",
+                "aria-label": f"Code example {unnamed.index(node) + 1}"}
+
     def visit_title(self, node: nodes.title) -> None:
         if isinstance(node.parent, addnodes.compact_paragraph) and node.parent.get("toctree"):
             self.body.append(self.starttag(node, "p", "", CLASS="caption", ROLE="heading",
@@ -57,17 +93,22 @@ class AccessibleHTMLTranslator(HTML5Translator):
     def starttag(self, node, tagname: str, suffix: str = "\n", empty: bool = False,
                  **attributes) -> str:
         # docutils' literal blocks and parsed literals open with starttag("pre").
-        if tagname == "pre":
-            attributes.setdefault("tabindex", "0")
+        if tagname == "pre" and isinstance(node, nodes.literal_block):
+            attributes = {**self.scrolling_block(node), **attributes}
+        # The caption's text, which names its block (Sphinx's visit_caption).
+        if tagname == "span" and isinstance(node, nodes.caption) and caption_id(node):
+            attributes.setdefault("ids", [caption_id(node)])
         return super().starttag(node, tagname, suffix, empty, **attributes)
 
     def visit_literal_block(self, node: nodes.literal_block) -> None:
-        # Highlighted code comes from Pygments as one string opening "<pre>".
+        # Highlighted code comes from Pygments as one string opening "<pre>"
+        # (an unhighlighted block's <pre> gets them in starttag).
         start = len(self.body)
+        pre = "".join(f' {name}="{value}"' for name, value in self.scrolling_block(node).items())
         try:
             super().visit_literal_block(node)
         finally:
-            self.body[start:] = [chunk.replace("<pre>", '<pre tabindex="0">')
+            self.body[start:] = [chunk.replace("<pre>", f"<pre{pre}>", 1)
                                  for chunk in self.body[start:]]
 
     def depart_label(self, node: nodes.label) -> None:

@@ -64,14 +64,9 @@
     // furo's dimmed overlay (still a label) unticks the box when clicked.
     box.addEventListener("change", () => sync(drawer));
     // A drawer covers the page: when focus moves anywhere else (Tab past its
-    // last link, Shift+Tab before its first), close it, so no tab stop lands on
-    // the page hidden under the overlay.
-    // furo's "Back to top" pill shows and hides itself as the page scrolls, so a
-  // keyboard user who lands on it loses focus to nothing; Home does the same job.
-  const backToTop = document.querySelector(".back-to-top");
-  if (backToTop) backToTop.setAttribute("tabindex", "-1");
-
-  document.addEventListener("focusin", (event) => {
+    // last link, a click on the page), close it, so no tab stop lands on the
+    // page hidden under the overlay.
+    document.addEventListener("focusin", (event) => {
       const next = event.target;
       if (box.checked && !panel.contains(next) && !drawer.buttons.includes(next)) {
         close(drawer, false);
@@ -92,13 +87,15 @@
     }
   }
 
+  const firstStop = (panel) => [...panel.querySelectorAll(FOCUSABLE)]
+    .find((element) => element.getClientRects().length && element.tabIndex >= 0);
+
   function open(drawer, button) {
     for (const other of drawers) if (other !== drawer && other.box.checked) close(other, false);
     drawer.opener = button;
     drawer.box.checked = true;
     sync(drawer);
-    const first = [...drawer.panel.querySelectorAll(FOCUSABLE)]
-      .find((element) => element.getClientRects().length && element.tabIndex >= 0);
+    const first = firstStop(drawer.panel);
     if (first) first.focus();
   }
 
@@ -113,15 +110,35 @@
   }
 
   document.addEventListener("keydown", (event) => {
-    if (event.key !== "Escape") return;
     const drawer = drawers.find((d) => d.box.checked);
-    if (drawer) {
+    if (!drawer) return;
+    // Escape, or Shift+Tab from the drawer's first stop, goes back to the
+    // button: "On this page" comes after the footer in the source, so the
+    // browser would go to the footer, under the overlay.
+    const back = event.key === "Tab" && event.shiftKey
+      && document.activeElement === firstStop(drawer.panel);
+    if (event.key === "Escape" || back) {
       close(drawer, true);
       event.preventDefault();
     }
   });
 
   DRAWERS.forEach(setUpDrawer);
+
+  /* -- The colour-theme button says which theme is on ---------------------------
+   * furo names it "Toggle Light / Dark / Auto color theme" whatever is on.  Its
+   * script keeps the choice in <body data-theme>: name the buttons from that.
+   */
+  const THEMES = { auto: "automatic, as your device", light: "light", dark: "dark" };
+  const nameThemeButtons = () => {
+    const theme = THEMES[document.body.dataset.theme] || THEMES.auto;
+    for (const button of document.querySelectorAll("button.theme-toggle")) {
+      button.setAttribute("aria-label", `Colour theme: ${theme} (change)`);
+    }
+  };
+  nameThemeButtons();
+  new MutationObserver(nameThemeButtons)
+    .observe(document.body, { attributes: true, attributeFilter: ["data-theme"] });
 
   /* -- "/" focuses the search field the reader can see -------------------------
    * Sphinx's shortcut (doctools.js) focuses the first field named "q": the
