@@ -21,7 +21,7 @@ here" is marked (links are relative, so they differ between folders).  So:
 
 A page that appears in the tree more than once, or whose link is not found
 where expected, gets furo's own uncached computation, so the result is never
-a guess.  tests/test_navigation.py builds a generated handbook with and
+a guess.  tests/test_same_output.py builds a generated handbook with and
 without this module (``navigation_cache = False``) and compares every page
 byte for byte, so a furo or Sphinx upgrade that changes the markup fails
 there.  It can go when furo stops rendering the whole tree for each page.
