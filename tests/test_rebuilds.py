@@ -319,7 +319,8 @@ def test_review_report_names_file_and_line_of_bad_front_matter(site):
     site.edit("articles/therapeutic-alliance.md",
               lambda text: text.replace("summary: What", "summary: [What", 1))
     site.edit("articles/what-is-psychotherapy.md",
-              lambda text: text.replace("last_reviewed: 2026-11-25", "last_reviewed: 2026-02-30"))
+              lambda text: re.sub(r"^last_reviewed: .*$", "last_reviewed: 2026-02-30", text,
+                                  count=1, flags=re.M))
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "review_report.py"),
                              "--docs", str(site.docs)], capture_output=True, text=True)
     output = result.stdout + result.stderr

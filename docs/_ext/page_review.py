@@ -116,7 +116,7 @@ STATUS_MEANS = {
         "This means that no health professional, such as a doctor or therapist, "
         "has checked this page yet.",
 }
-ABOUT_LABEL = "about"
+ABOUT_LABEL = "about-checks"
 
 
 def review_block(review: Review, due: bool, docname: str) -> nodes.container:
