@@ -201,5 +201,7 @@ def test_nation_numbers_in_prose_come_from_the_data_file(html_dir):
     page = main_content(soup(html_dir / "articles" / "getting-therapy-on-the-nhs.html"))
     shown = {a.get_text(strip=True) for a in page.find_all("a", href=re.compile("^tel:"))}
     data = urgent_help.load()
+    # Each nation's urgent number, and 999 for when a life is at risk.
     assert shown == {data.contact(nation, "urgent").phone
-                     for nation in ("Scotland", "Wales", "Northern Ireland")}
+                     for nation in ("Scotland", "Wales", "Northern Ireland")} | {
+        data.contact("UK", "emergency").phone}
