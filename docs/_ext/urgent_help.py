@@ -201,6 +201,7 @@ TIER_ID = re.compile(r"[a-z][a-z0-9-]*")
 # on every page (_templates/page.html), the foot of every printed page
 # (_templates/print/layout.html) and the EPUB (epub_accessibility.py).  Each
 # must exist and have a phone number, or those pages would fail to build.
+# In the order of Notice's fields (notice_contacts).
 NAMED_CONTACTS = (("UK", "emergency"), ("England", "urgent"),
                   ("Northern Ireland", "urgent"), ("UK", "support"))
 
@@ -297,8 +298,7 @@ class Notice(NamedTuple):
 def notice_contacts(data: UrgentHelp | None = None) -> Notice:
     """The four contacts every page's notice names (see the module's docstring)."""
     data = data or load()
-    return Notice(data.contact("UK", "emergency"), data.contact("England", "urgent"),
-                  data.contact("Northern Ireland", "urgent"), data.contact("UK", "support"))
+    return Notice(*(data.contact(region, tier_id) for region, tier_id in NAMED_CONTACTS))
 
 
 def way_node(contact: Contact, value: str) -> nodes.Node:
