@@ -23,6 +23,10 @@ import page_kinds  # noqa: E402  (docs/_ext/page_kinds.py: which pages are artic
 from sandbox import copy_docs  # noqa: E402, F401  (used by the tests through conftest)
 
 DOCS = ROOT / "docs"
+# Tests read Sphinx's messages as plain text.  Sphinx colours them when CI=true
+# or FORCE_COLOR is set, even into a pipe (sphinx/_cli/util/colour.py), and
+# NO_COLOR wins over both; every build the tests start inherits it.
+os.environ["NO_COLOR"] = "1"
 # The handbook's title, file names and addresses (docs/_data/handbook.toml).
 HANDBOOK = build_script.identity(DOCS)
 BUILD_SCRIPT = ROOT / "scripts" / "build.py"
