@@ -64,6 +64,7 @@ extensions = [
     "cited_in",
     "page_meta",
     "lean_pages",
+    "lean_assets",
     "html_accessibility",
     "navigation_cache",
     "code_assets",

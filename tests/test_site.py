@@ -64,7 +64,8 @@ def test_404_page_and_sitemap(html_dir):
     assert not any(re.search(r"(search|genindex|404)\.html$", u) for u in urls)
 
 
-CODE_ASSETS = ("clipboard.min.js", "copybutton.js", "copybutton.css", "pygments.css")
+CODE_ASSETS = ("clipboard.min.js", "copybutton.js", "copybutton.css", "pygments.css",
+               "furo-extensions.css")
 
 
 def test_code_block_assets_load_only_on_pages_with_code(html_dir):

@@ -144,23 +144,59 @@
    * Sphinx's shortcut (doctools.js) focuses the first field named "q": the
    * sidebar's, which on a phone is inside the closed menu (focus lands on
    * nothing visible), and which on the search page comes before the page's own
-   * field.  Sphinx still decides when "/" is a shortcut (not while typing).
+   * field.  Only the search page, and a page that highlights search words
+   * (below), load doctools.js (lean_pages.py): there Sphinx decides when "/" is
+   * the shortcut and this function is the one it calls; elsewhere this script
+   * listens for "/" itself, by Sphinx's rules (not while typing, nor with Alt,
+   * Ctrl or Meta).
    */
   const shown = (element) => element && element.getClientRects().length
     && getComputedStyle(element).visibility === "visible";
-  if (typeof Documentation !== "undefined") {
-    Documentation.focusSearchBar = () => {
-      const fields = [document.getElementById("search-page-query"),
-        ...document.querySelectorAll("input[name=q]")];
-      let field = fields.find(shown);
-      // No field in view: open the menu that holds one.
-      const menu = !field && drawers.find((d) => d.panel.querySelector("input[name=q]"));
-      if (menu) {
-        open(menu, menu.buttons.find(shown));
-        field = menu.panel.querySelector("input[name=q]");
-      }
-      if (field) field.focus();
-    };
+  const focusSearchBar = () => {
+    const fields = [document.getElementById("search-page-query"),
+      ...document.querySelectorAll("input[name=q]")];
+    let field = fields.find(shown);
+    // No field in view: open the menu that holds one.
+    const menu = !field && drawers.find((d) => d.panel.querySelector("input[name=q]"));
+    if (menu) {
+      open(menu, menu.buttons.find(shown));
+      field = menu.panel.querySelector("input[name=q]");
+    }
+    if (field) field.focus();
+  };
+  const takeOverSphinxShortcut = () => { Documentation.focusSearchBar = focusSearchBar; };
+  if (typeof Documentation !== "undefined") takeOverSphinxShortcut();
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "/" || typeof Documentation !== "undefined") return;
+    if (["TEXTAREA", "INPUT", "SELECT", "BUTTON"].includes(document.activeElement.tagName)) return;
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    focusSearchBar();
+    event.preventDefault();
+  });
+
+  /* -- Search words highlighted on arrival ------------------------------------
+   * Sphinx marks the words of "page.html?highlight=words" (or terms a search
+   * stored) in the page, with sphinx_highlight.js, which needs doctools.js and
+   * documentation_options.js.  A page loads the three only then, in order, from
+   * this site (the CSP allows no other).  Reading storage can throw when the
+   * reader has turned it off: then only the address counts.
+   */
+  const storedTerms = () => {
+    try { return localStorage.getItem("sphinx_highlight_terms"); } catch { return null; }
+  };
+  const here = document.currentScript && document.currentScript.src;
+  if (here && typeof SphinxHighlight === "undefined"
+      && (new URL(window.location).searchParams.has("highlight") || storedTerms())) {
+    const needed = ["documentation_options.js", "doctools.js", "sphinx_highlight.js"]
+      .filter((name) => name !== "documentation_options.js"
+        || typeof DOCUMENTATION_OPTIONS === "undefined");
+    for (const name of needed) {
+      const script = document.createElement("script");
+      script.src = new URL(name, here).href;
+      script.async = false;  // run in order: each needs the one before
+      if (name === "doctools.js") script.addEventListener("load", takeOverSphinxShortcut);
+      document.body.append(script);
+    }
   }
 
   /* -- Copy buttons (sphinx-copybutton) -----------------------------------------
