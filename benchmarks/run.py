@@ -136,38 +136,19 @@ def test_command_time(scratch: Path) -> float:
 
 
 def reader_costs(html_dir: Path) -> dict[str, dict]:
-    from site_checks import browser, serve
+    from site_checks import browser, first_view, serve
 
     costs = {}
     with serve(html_dir) as base, browser() as chromium:
         for name, page_path in PAGE_TYPES.items():
-            responses: list = []
-            context = chromium.new_context(viewport={"width": 375, "height": 812})
-            page = context.new_page()
-            # Playwright needs a Python function here, not a bound built-in method.
-            def record(response, store=responses):
-                store.append(response)
-
-            page.on("response", record)
-            page.goto(base + page_path, wait_until="load")
-            page.wait_for_load_state("networkidle")
-            sizes = {}
-            other_hosts = 0
-            for response in responses:
-                if not response.url.startswith(base):
-                    other_hosts += 1
-                    continue
-                try:
-                    sizes[response.url] = response.body()
-                except Exception:  # redirects and aborted requests have no body
-                    sizes[response.url] = b""
-            context.close()
+            loaded = first_view(chromium, base + page_path)
+            sizes = {url: body for url, body in loaded if url.startswith(base)}
             raw = sum(len(body) for body in sizes.values())
             zipped = sum(len(gzip.compress(body, 6)) for body in sizes.values())
             largest = max(sizes, key=lambda url: len(sizes[url]))
             costs[name] = {
-                "requests": len(responses),
-                "other hosts": other_hosts,
+                "requests": len(loaded),
+                "other hosts": sum(not url.startswith(base) for url, _ in loaded),
                 "raw KiB": raw / 1024,
                 "gzip KiB": zipped / 1024,
                 "largest asset": f"{largest.removeprefix(base).split('?')[0]} "

@@ -123,6 +123,32 @@ def browser():
             chromium.close()
 
 
+def first_view(chromium, address: str) -> list[tuple[str, bytes]]:
+    """What a phone with an empty cache downloads to show ADDRESS, once the network
+    is idle: each response's address and body, in order (an empty body for a
+    redirect or an aborted request).  benchmarks/run.py measures it; a test holds
+    the article's to its budget."""
+    context = chromium.new_context(viewport=VIEWPORTS["phone"])
+    page = context.new_page()
+    responses = []
+
+    # Playwright needs a Python function here, not a bound built-in method.
+    def record(response):
+        responses.append(response)
+
+    page.on("response", record)
+    page.goto(address, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    loaded = []
+    for response in responses:
+        try:
+            loaded.append((response.url, response.body()))
+        except Exception:  # redirects and aborted requests have no body
+            loaded.append((response.url, b""))
+    context.close()
+    return loaded
+
+
 # Runs before the page's own scripts; records what the page's
 # Content-Security-Policy blocked (Chromium also logs each as a console error).
 CSP_LISTENER = """

@@ -3,14 +3,20 @@ accessible (axe-core, WCAG 2.2 AA), private, without errors, usable by keyboard.
 
 from __future__ import annotations
 
+import gzip
+import importlib.util
 import io
+import posixpath
 import shutil
 import unicodedata
 
 import pytest
 import urgent_help
+from conftest import ROOT
+from lean_pages import SEARCH_ONLY
 from site_checks import (
     VIEWPORTS,
+    first_view,
     helpline_problems,
     serve,
     site_pages,
@@ -51,6 +57,26 @@ def test_pages_load_something(chromium, served):
     result = visit(chromium, served, "index.html", "desktop", "light")
     assert len(result.requests) >= 5
     assert all(url.startswith(served) or url.startswith("data:") for url in result.requests)
+
+
+def benchmarks():
+    """benchmarks/run.py, where the budgets and the measured article are defined."""
+    spec = importlib.util.spec_from_file_location("benchmarks_run", ROOT / "benchmarks" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_an_articles_first_view_keeps_to_its_budget(chromium, served):
+    """Issue 18, measured as `make benchmark` does; Sphinx's search scripts
+    (lean_pages.py) are not part of it."""
+    bench = benchmarks()
+    loaded = first_view(chromium, f"{served}{bench.ARTICLE}.html")
+    names = {posixpath.basename(url.split("?")[0]) for url, _ in loaded}
+    assert not names & SEARCH_ONLY, sorted(names & SEARCH_ONLY)
+    assert len(loaded) <= bench.BUDGETS["article first view, requests"], names
+    kib = sum(len(gzip.compress(body, 6)) for _, body in loaded) / 1024
+    assert kib <= bench.BUDGETS["article first view, gzip KiB"], f"{kib:.1f} KiB"
 
 
 def test_skip_link_is_first_and_works(chromium, served):

@@ -442,3 +442,34 @@ def test_error_lines_for_curly_apostrophes_single_quotes_and_repeats(sandbox):
         assert f"search-crisis-phrases.toml:{line}: phrases entry" in result.output \
             and expected in result.output, (entry, result.output[-1500:])
     path.write_text(good, encoding="utf-8")
+
+
+def test_words_in_the_address_are_highlighted_on_arrival(chromium, served):
+    """Only the search page loads Sphinx's highlighting (lean_pages.py); a page
+    whose address carries ?highlight= gets it from handbook.js, under the CSP."""
+    from site_checks import CSP_LISTENER
+
+    context = chromium.new_context(viewport={"width": 1200, "height": 800})
+    page = context.new_page()
+    page.add_init_script(CSP_LISTENER)
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{served}{DEPRESSION}.html?highlight=Depression")
+    marked = page.locator("article span.highlighted")
+    marked.first.wait_for()
+    assert {text.lower() for text in marked.all_inner_texts()} == {"depression"}
+    # Sphinx takes the words out of the address once they are marked.
+    assert "highlight" not in page.url
+    # "/" still goes to the search field the reader can see, through Sphinx's
+    # shortcut now that doctools.js is loaded, and Escape takes the marks away.
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.name") == "q"
+    page.locator("article h1").click()
+    page.keyboard.press("Escape")
+    assert page.locator("span.highlighted").count() == 0
+    assert not errors and not page.evaluate("window.__cspViolations"), errors
+    # Without the words, the page loads none of it.
+    page.goto(f"{served}{DEPRESSION}.html")
+    assert page.evaluate("typeof SphinxHighlight") == "undefined"
+    context.close()
