@@ -5,7 +5,9 @@ page's toctree (the one place a new article is added).  With ``:group: CAPTION``
 the list holds only the articles of the home page's toctree with that caption,
 so the index can follow the home page's grouping without repeating it.  The summary is the
 ``summary`` field of the article's own front matter, so it is written once.
-The list page is rebuilt whenever an article in its folder changes.
+The list is filled in while the page is written; exact_rebuilds.py writes it
+again whenever a title or front matter changes, and a new, removed or
+re-ordered article makes Sphinx read it again.
 """
 
 from __future__ import annotations
@@ -32,10 +34,6 @@ class ArticleListDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         node = article_list(docname=self.env.docname, group=self.options.get("group"))
         self.set_source_info(node)
-        # The list shows other pages' summaries: rebuild this page when they change.
-        folder = self.env.doc2path(self.env.docname).parent
-        for path in folder.glob("*.md"):
-            self.env.note_dependency(str(path))
         list_pages(self.env).add(self.env.docname)
         return [node]
 

@@ -1,32 +1,131 @@
-"""An incremental build publishes what a clean build would.
+"""An incremental build publishes what a clean build would, and stays quick.
 
-Sphinx re-reads only the pages that changed and, by default, writes only
-those.  Whatever is gathered while pages are written then covers only them:
-sphinx-sitemap lists only the pages just written, and a link to a label that
-another page no longer has is not checked again.  The search index is
-rewritten on every build, even one with nothing to do, and Sphinx does not
-carry the glossary's index entries over from the last one (nor drop a deleted
-page's words from it: the index starts afresh).  Sphinx also leaves
-the output of a deleted page in place.  So every build writes every page
-(reading stays incremental; writing the handbook's pages takes well under a
-second), and the output of a removed page is deleted.
+Sphinx re-reads only the pages whose files changed and writes only those
+(Sphinx issue #725: a page it does not write keeps what the last build gave
+it).  That is exact only while nothing a page shows of the rest of the
+handbook has changed: other pages' titles, sections, front matter and labels
+(navigation, previous and next, links, the article lists), who cites what (the
+"cited in" lists), the files every page draws on (templates, static files whose
+checksums are in every page's links, data files, these extensions, the
+bibliography) and the installed packages.  So a build compares a digest of all
+of these with the last build's: when it differs, every page is written and the
+search index starts afresh; when it is the same (the usual edit to one page's
+text), only the re-read pages are written, and the parts of the output that
+Sphinx gathers while writing are completed here:
+
+- sphinx-sitemap lists the pages written in this build only: the others are
+  added, in the order a clean build lists them;
+- the search index Sphinx loads from the last build keeps a word whose only
+  page no longer has it, with no pages: such words are dropped;
+- it loses the index entries (the glossary's terms) of pages it does not
+  write, as Sphinx saves the environment before writing: pages with index
+  entries are written every time.
+
+The output of a removed page is deleted (Sphinx leaves it in place).
+tests/test_rebuilds.py compares incremental builds with clean ones.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import queue
+import sys
 from pathlib import Path
 
+from docutils import nodes
 from sphinx.application import Sphinx
 
+DIGEST = "handbook_cross_page_digest"  # on the environment, kept between builds
+WRITE_ALL = "handbook_writes_every_page"  # on the builder, for this build
 
-def write_every_page(app: Sphinx, env) -> list[str]:
-    # Every page is indexed afresh, so the last build's search index has nothing
-    # to give; loaded, it keeps a deleted page's words, each with no pages
-    # (Sphinx's IndexBuilder.prune), which a clean build's index lacks.
+
+def shared_files(app: Sphinx, env) -> list[Path]:
+    """Every file under the source folder except the pages themselves."""
+    pages = {Path(env.doc2path(docname)) for docname in env.found_docs}
+    return sorted(path for path in Path(app.srcdir).rglob("*")
+                  if path.is_file() and path not in pages and "__pycache__" not in path.parts)
+
+
+def cross_page_digest(app: Sphinx, env) -> str:
+    """A digest of everything a page may show that is not in its own source."""
+    std = env.get_domain("std")
+    facts = {
+        "titles": {doc: str(title) for doc, title in env.titles.items()},
+        "long titles": {doc: str(title) for doc, title in env.longtitles.items()},
+        "sections": {doc: [(ref.get("anchorname"), ref.astext())  # str(toc) is slow
+                           for ref in toc.findall(nodes.reference)]
+                     for doc, toc in env.tocs.items()},
+        "toctrees": {doc: list(pages) for doc, pages in env.toctree_includes.items()},
+        # MyST counts every page's words; only the page itself shows them.
+        "front matter": {doc: {key: value for key, value in meta.items() if key != "wordcount"}
+                         for doc, meta in env.metadata.items()},
+        "labels": [std.labels, std.anonlabels, {str(key): value for key, value
+                                                in std.objects.items()}],
+        "citations": sorted({(ref.docname, target.key)
+                             for ref in env.get_domain("cite").citation_refs
+                             for target in ref.targets}),
+        "last updated": getattr(env, "git_last_updated", {}),
+        "files": {str(path.relative_to(app.srcdir)): hashlib.sha256(path.read_bytes()).hexdigest()
+                  for path in shared_files(app, env)},
+        # Names and versions, as pip records them (faster than importlib.metadata).
+        "packages": sorted(path.name for folder in sys.path if folder
+                           for path in Path(folder).glob("*.dist-info")),
+    }
+    text = json.dumps(facts, sort_keys=True, default=repr)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def pages_to_write(app: Sphinx, env) -> list[str]:
+    digest = cross_page_digest(app, env)
+    unchanged = getattr(env, DIGEST, None) == digest
+    env.__dict__[DIGEST] = digest
+    app.builder.__dict__[WRITE_ALL] = not unchanged
+    if unchanged:  # Sphinx writes the pages it re-read, and these
+        return sorted(doc for doc, entries in env.get_domain("index").entries.items() if entries)
+    # Every page is indexed afresh, so the last build's search index has nothing to give.
     index = getattr(app.builder, "searchindex_filename", None)
     if index:
         (Path(app.outdir) / index).unlink(missing_ok=True)
     return sorted(env.found_docs)
+
+
+def drop_words_without_pages(app: Sphinx) -> list:
+    """html-collect-pages runs after every page is written and before the search
+    index is saved: drop the words the rewritten pages no longer have."""
+    indexer = getattr(app.builder, "indexer", None)
+    if indexer is not None and not app.builder.__dict__.get(WRITE_ALL, True):
+        for words in (indexer._mapping, indexer._title_mapping):
+            for word in [word for word, pages in words.items() if not pages]:
+                del words[word]
+    return []
+
+
+def complete_the_sitemap(app: Sphinx, exception) -> None:
+    """Before sphinx-sitemap writes sitemap.xml (it listens at priority 500)."""
+    links = getattr(app, "sitemap_links", None)
+    if exception or links is None or app.builder.__dict__.get(WRITE_ALL, True):
+        return
+    import sphinx_sitemap
+
+    queued = []
+    while not links.empty():
+        queued.append(links.get_nowait())
+    pages = {f"{docname}.html" for docname in app.env.found_docs}
+    # A clean build lists the pages in the order it writes them (by name), then the rest.
+    for docname in sorted(app.env.found_docs):
+        sphinx_sitemap.add_html_link(app, docname, None, None, None)
+    for entry in queued:
+        if entry[0] not in pages:
+            links.put(entry)
+
+
+def plain_sitemap_queue(app: Sphinx) -> None:
+    """sphinx-sitemap gathers pages in a multiprocessing queue, so that forked
+    writers can add to it: a server process, and a round trip for each page.
+    A serial build needs neither (0.3 s of a one-page rebuild)."""
+    if app.parallel <= 1 and hasattr(app, "sitemap_links"):
+        app.sitemap_links = queue.Queue()
 
 
 def delete_removed_pages(app: Sphinx, env, added, changed, removed) -> list[str]:
@@ -38,6 +137,9 @@ def delete_removed_pages(app: Sphinx, env, added, changed, removed) -> list[str]
 
 
 def setup(app: Sphinx) -> dict:
-    app.connect("env-get-updated", write_every_page)
+    app.connect("env-get-updated", pages_to_write)
     app.connect("env-get-outdated", delete_removed_pages)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
+    app.connect("html-collect-pages", drop_words_without_pages)
+    app.connect("builder-inited", plain_sitemap_queue, priority=600)  # after sphinx-sitemap
+    app.connect("build-finished", complete_the_sitemap, priority=400)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "2"}

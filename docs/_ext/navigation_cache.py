@@ -29,10 +29,13 @@ there.  It can go when furo stops rendering the whole tree for each page.
 
 from __future__ import annotations
 
+import pickle
 import posixpath
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import exact_rebuilds
 from sphinx.application import Sphinx
 from sphinx.environment.adapters.toctree import global_toctree_for_doc
 
@@ -121,9 +124,35 @@ class FolderTree:
         return "".join(pieces)
 
 
+def folder_toctrees(app: Sphinx) -> dict[str, str]:
+    """This build's trees by folder: at first those the last build saved, if what
+    they are made from is unchanged (exact_rebuilds' digest of titles, toctrees,
+    templates and code), so an edit to one page's text renders no tree."""
+    builder = app.builder
+    if "handbook_folder_toctrees" not in builder.__dict__:
+        digest = app.env.__dict__.get(exact_rebuilds.DIGEST)
+        try:
+            saved_digest, trees = pickle.loads(saved_trees(app).read_bytes())
+        except (OSError, pickle.UnpicklingError, ValueError, EOFError):
+            saved_digest, trees = None, {}
+        builder.handbook_folder_toctrees = trees if digest and saved_digest == digest else {}
+    return builder.handbook_folder_toctrees
+
+
+def saved_trees(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / "handbook-navigation.pickle"
+
+
+def save_trees(app: Sphinx, exception) -> None:
+    trees = app.builder.__dict__.get("handbook_folder_toctrees")
+    digest = app.env.__dict__.get(exact_rebuilds.DIGEST)
+    if exception is None and trees and digest:
+        saved_trees(app).write_bytes(pickle.dumps((digest, trees)))
+
+
 def folder_toctree(app: Sphinx, folder: str) -> str:
     """Sphinx's navigation HTML as an unlisted page of FOLDER receives it."""
-    cache = app.builder.__dict__.setdefault("handbook_folder_toctrees", {})
+    cache = folder_toctrees(app)
     if folder not in cache:
         builder = app.builder
         node = global_toctree_for_doc(app.env, posixpath.join(folder, UNLISTED), builder,
@@ -188,4 +217,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", answer_from_cache, priority=400)
     app.connect("html-page-context", mark_current_page, priority=600)
     app.connect("env-updated", forget_trees)
+    app.connect("build-finished", save_trees)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
