@@ -40,7 +40,8 @@ import source_checks
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 # The check of docs/_data/handbook.toml that docs/conf.py makes too.
-from handbook_identity import IdentityError, load  # noqa: E402
+from data_files import DataFileError  # noqa: E402
+from handbook_identity import load  # noqa: E402
 
 # Where the article leaflets go, in the print view, the PDF folder and the site.
 LEAFLETS = "leaflets"
@@ -96,7 +97,7 @@ def explain_os_error(text: str, builddir: Path) -> str:
 
 def identity(source: Path) -> dict:
     """The handbook's title, file names and addresses (docs/_data/handbook.toml),
-    checked (docs/_ext/handbook_identity.py); IdentityError names file and line."""
+    checked (docs/_ext/handbook_identity.py); DataFileError names file and line."""
     return load(source / "_data" / "handbook.toml")
 
 
@@ -269,7 +270,7 @@ def checked_identity(source: Path, builddir: Path) -> tuple[str, list[str]]:
     handbook.toml, or a published path that would leave the build folder."""
     try:
         handbook = identity(source)
-    except IdentityError as error:
+    except DataFileError as error:
         return "", [str(error)]
     paths = published_paths(builddir, handbook["filename"])
     for path in [*paths.values(), paths["html"] / handbook["downloads_dir"]]:

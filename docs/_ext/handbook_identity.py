@@ -12,10 +12,9 @@ is built, and a bad one stops the build naming the file and line.
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
-from sphinx.errors import ConfigError
+from data_files import DataFileError, read
 
 # Each field and what it may hold, as (pattern, what to write instead).
 NAME = (re.compile(r"[a-z0-9-]+"), "lower-case letters, digits and hyphens only")
@@ -39,39 +38,18 @@ FIELDS = {
 }
 
 
-class IdentityError(ConfigError):
-    """FILE:LINE: what is wrong (a ConfigError, so Sphinx shows no traceback)."""
-
-
-def line_of(source: str, key: str) -> int:
-    """The line that sets KEY (tomllib keeps no positions); 1 if none does."""
-    for number, line in enumerate(source.splitlines(), start=1):
-        if re.match(rf"\s*{key}\s*=", line):
-            return number
-    return 1
-
-
 def load(path: Path) -> dict[str, str]:
-    """Every field of PATH, checked; IdentityError names the file and line of a fault."""
-    try:
-        source = path.read_text(encoding="utf-8")
-        data = tomllib.loads(source)
-    except (OSError, UnicodeDecodeError) as error:
-        raise IdentityError(f"{path}: cannot read the handbook's identity ({error}).") from None
-    except tomllib.TOMLDecodeError as error:
-        # tomllib ends its message with "(at line N, column M)".
-        line = re.search(r"at line (\d+)", str(error))
-        raise IdentityError(f"{path}:{line[1] if line else 1}: this is not valid TOML "
-                            f"({error}).") from None
+    """Every field of PATH, checked; DataFileError names the file and line of a fault."""
+    data, lines = read(path)
     for key in sorted(set(data) - set(FIELDS)):
-        raise IdentityError(f"{path}:{line_of(source, key)}: unknown setting {key!r}; the "
-                            f"settings are {', '.join(FIELDS)}.")
+        raise DataFileError(f"{lines.key(key)}: unknown setting {key!r}; the settings are "
+                            f"{', '.join(FIELDS)}.")
     for key, (pattern, allowed) in FIELDS.items():
         value = data.get(key)
         if value is None:
-            raise IdentityError(f"{path}:1: {key} is missing; add {key} = \"...\" "
+            raise DataFileError(f"{path}:1: {key} is missing; add {key} = \"...\" "
                                 f"({allowed}).")
         if not isinstance(value, str) or not pattern.fullmatch(value):
-            raise IdentityError(f"{path}:{line_of(source, key)}: {key} = "
-                                f"{str(value)[:60]!r} is not allowed; write {allowed}.")
+            raise DataFileError(f"{lines.key(key)}: {key} = {str(value)[:60]!r} is not "
+                                f"allowed; write {allowed}.")
     return data

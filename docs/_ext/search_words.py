@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from pathlib import Path
 
 import page_kinds
+from data_files import Lines, read
 from sphinx.application import Sphinx
 from sphinx.errors import ConfigError
 from sphinx.util import logging
@@ -47,55 +47,6 @@ FIRST_HELP = (f'"first" must be a page, or a list of at most {MAX_FIRST} pages, 
               'inside docs/ without .md, such as "faq/index"')
 
 
-class Lines:
-    """Where each string, key and [[table]] of a TOML file is written, found in one
-    pass, so that an error names the line (tomllib keeps no positions)."""
-
-    _TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#')
-    _KEY = re.compile(r'\s*("[^"\n]*"|[A-Za-z0-9_-]+)\s*=')
-    _TABLE = re.compile(r"\s*\[\[\s*([A-Za-z0-9_.-]+)\s*\]\]")
-
-    def __init__(self, path: Path, source: str):
-        self.path = path
-        self.strings: dict[str, list[int]] = {}
-        self.keys: dict[str, list[int]] = {}
-        self.tables: dict[str, list[int]] = {}
-        for number, line in enumerate(source.splitlines(), start=1):
-            if table := self._TABLE.match(line):
-                self.tables.setdefault(table[1], []).append(number)
-            if key := self._KEY.match(line):
-                self.keys.setdefault(key[1].strip('"'), []).append(number)
-            for token in self._TOKEN.finditer(line):
-                if token[0] == "#":
-                    break  # a comment: the rest of the line is not data
-                self.strings.setdefault(self._value(token[0]), []).append(number)
-
-    @staticmethod
-    def _value(token: str) -> str:
-        if token[0] == "'":  # a literal string: no escapes
-            return token[1:-1]
-        try:  # a basic string: TOML's escapes are JSON's, bar two rare ones
-            return json.loads(token)
-        except ValueError:
-            return token[1:-1]
-
-    def string(self, value, last: bool = False) -> str:
-        """FILE:LINE of VALUE (its last place, for an entry listed twice)."""
-        lines = self.strings.get(value) if isinstance(value, str) else None
-        return f"{self.path}:{(lines[-1] if last else lines[0]) if lines else 1}"
-
-    def table(self, name: str, index: int) -> int:
-        """The line of the INDEX-th [[NAME]] header (1 if it has none)."""
-        headers = self.tables.get(name, [])
-        return headers[index] if index < len(headers) else 1
-
-    def key(self, name: str, table: str | None = None, index: int = 0) -> str:
-        """FILE:LINE of key NAME (in the INDEX-th [[TABLE]], when given)."""
-        start = self.table(table, index) if table else 0
-        after = [line for line in self.keys.get(name, []) if line > start]
-        return f"{self.path}:{after[0] if after else start or 1}"
-
-
 def normalise(text: str, spellings: dict[str, str] | None = None) -> str:
     """As search-addon.js compares: lower case, no apostrophes, hyphens as spaces,
     and each of SPELLINGS (whole words) written one way."""
@@ -107,15 +58,6 @@ def normalise(text: str, spellings: dict[str, str] | None = None) -> str:
         text = re.sub(rf"(?<![^ ])(?:{alternatives})(?![^ ])",
                       lambda match: spellings[match[0]], text)
     return text
-
-
-def read(path: Path) -> tuple[dict, Lines]:
-    try:
-        source = path.read_text(encoding="utf-8")
-        return tomllib.loads(source), Lines(path, source)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read the search data ({error}). "
-                          "Fix the file; its comments describe the format.") from None
 
 
 def words(values, lines: Lines, where: str, what: str,
@@ -216,7 +158,7 @@ def check_pages(app: Sphinx, env) -> None:
     """Every "first" names a page of the handbook."""
     pages = {page for pages in app.handbook_search_words["first"].values() for page in pages}
     for page in sorted(pages - set(env.found_docs)):
-        lines = Lines(SYNONYMS_FILE, SYNONYMS_FILE.read_text(encoding="utf-8"))
+        lines = read(SYNONYMS_FILE)[1]
         # A "file:line" string: Sphinx reads a (file, line) pair as a page name.
         logger.warning(f"first = {page!r} names no page; {FIRST_HELP}",
                        location=lines.string(page))

@@ -31,12 +31,13 @@ from __future__ import annotations
 
 import datetime
 import functools
+import itertools
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from data_files import Lines, read
 from docutils import nodes
 from docutils.parsers.rst import directives
 from page_review import british_date
@@ -135,14 +136,6 @@ class UrgentHelp:
         return next(c for c in tier.contacts if c.region == region)
 
 
-def line_of(source: str, needle: str) -> int:
-    """The line of the file that holds NEEDLE (a contact's label), for error messages."""
-    for number, line in enumerate(source.splitlines(), start=1):
-        if needle in line:
-            return number
-    return 1
-
-
 FORMATS = {
     "phone": re.compile(r"[0-9]+( [0-9]+)*"),
     "text": re.compile(r"[A-Z]+ to [0-9]+|[0-9]+"),
@@ -155,11 +148,11 @@ FORMAT_HELP = {"phone": "digits and single spaces", "text": "digits, or WORD to 
 MARKUP = "<>{}\\^~"
 
 
-def check_contact(entry: dict, path: Path, source: str) -> Contact:
+def check_contact(entry: dict, lines: Lines, index: int) -> Contact:
+    """The INDEX-th [[tiers.contacts]] of the file, checked."""
     label = entry.get("label", "a contact")
-    # A contact is found by its label (a label that is not text, by its own line).
-    needle = entry.get("label", "")
-    where = f"{path}:{line_of(source, needle if isinstance(needle, str) else f'label = {needle}')}"
+    where = (lines.key("label", "tiers.contacts", index) if "label" in entry
+             else f"{lines.path}:{lines.table('tiers.contacts', index)}")
     # Numbers too: an unquoted phone number is read as an integer, which the
     # checks and templates below cannot treat as text.
     for key in ("label", "source", "phone", "text", "email"):
@@ -206,14 +199,6 @@ NAMED_CONTACTS = (("UK", "emergency"), ("England", "urgent"),
                   ("Northern Ireland", "urgent"), ("UK", "support"))
 
 
-def tier_lines(source: str, count: int) -> list[int]:
-    """The line of each tier's ``[[tiers]]`` header, in order (1 when the file
-    writes its tiers some other way)."""
-    lines = [n for n, line in enumerate(source.splitlines(), start=1)
-             if re.fullmatch(r"\s*\[\[\s*tiers\s*\]\]\s*(#.*)?", line)]
-    return lines if len(lines) == count else [1] * count
-
-
 def check_tier(tier: Tier, where: str) -> None:
     """The templates print a tier's id, heading and summary: text only."""
     if not isinstance(tier.id, str) or not TIER_ID.fullmatch(tier.id):
@@ -248,41 +233,36 @@ def check_named_contacts(data: UrgentHelp, path: Path, lines: dict[str, int]) ->
 def load(path: Path = DATA_FILE) -> UrgentHelp:
     """The data, read once for as long as the file is unchanged (every page and
     every tel: link asks for it)."""
-    try:
-        stat = path.stat()
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read the urgent-help data ({error!r}). "
-                          "Fix the file; its comments describe the format.") from error
-    return _read(path, stat.st_mtime_ns, stat.st_size)
+    stat = path.stat() if path.is_file() else None  # read() says what is wrong
+    return _read(path, stat and (stat.st_mtime_ns, stat.st_size))
 
 
 @functools.lru_cache(maxsize=4)
-def _read(path: Path, _mtime_ns: int, _size: int) -> UrgentHelp:
-    try:
-        source = path.read_text(encoding="utf-8")
-        data = tomllib.loads(source)
-        raw_tiers = [(t["id"], t["heading"], t["summary"], t["contacts"]) for t in data["tiers"]]
-    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as error:
-        raise ConfigError(f"{path}: cannot read the urgent-help data ({error!r}). "
-                          "Fix the file; its comments describe the format.") from error
-    tiers, lines = [], {}
-    for line, (tier_id, heading, summary, entries) in zip(
-            tier_lines(source, len(raw_tiers)), raw_tiers, strict=True):
+def _read(path: Path, _version) -> UrgentHelp:
+    data, lines = read(path)
+    if not isinstance(data.get("tiers"), list) or not data["tiers"]:
+        raise ConfigError(f"{path}:1: the contacts are in [[tiers]] tables; the file's "
+                          "comments describe the format.")
+    contact_index = itertools.count()
+    tiers, tier_lines = [], {}
+    for index, raw in enumerate(data["tiers"]):
+        line = lines.table("tiers", index)
+        entries = raw.get("contacts") if isinstance(raw, dict) else None
         if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
             raise ConfigError(f"{path}:{line}: a tier's contacts are [[tiers.contacts]] "
                               "tables; the file's comments describe the format.")
-        contacts = [check_contact(entry, path, source) for entry in entries]
+        contacts = [check_contact(entry, lines, next(contact_index)) for entry in entries]
         # Stable: within a region, the file's order holds.
         contacts.sort(key=lambda c: REGIONS.index(c.region))
-        tier = Tier(tier_id, heading, summary, tuple(contacts))
+        tier = Tier(raw.get("id"), raw.get("heading"), raw.get("summary"), tuple(contacts))
         check_tier(tier, f"{path}:{line}")
-        if tier_id in lines:
-            raise ConfigError(f"{path}:{line}: a second tier with id '{tier_id}'; "
+        if tier.id in tier_lines:
+            raise ConfigError(f"{path}:{line}: a second tier with id '{tier.id}'; "
                               "each tier's id is its own.")
-        lines[tier_id] = line
+        tier_lines[tier.id] = line
         tiers.append(tier)
     result = UrgentHelp(tuple(tiers))
-    check_named_contacts(result, path, lines)
+    check_named_contacts(result, path, tier_lines)
     return result
 
 
