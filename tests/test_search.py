@@ -468,6 +468,12 @@ def test_words_in_the_address_are_highlighted_on_arrival(chromium, served):
     page.locator("article h1").click()
     page.keyboard.press("Escape")
     assert page.locator("span.highlighted").count() == 0
+    # So does the "Hide Search Matches" link (a javascript: address the CSP refuses).
+    page.goto(f"{served}{DEPRESSION}.html?highlight=Depression")
+    marked.first.wait_for()
+    page.locator(".highlight-link a").first.focus()
+    page.keyboard.press("Enter")
+    assert page.locator("span.highlighted").count() == 0
     assert not errors and not page.evaluate("window.__cspViolations"), errors
     # Without the words, the page loads none of it.
     page.goto(f"{served}{DEPRESSION}.html")

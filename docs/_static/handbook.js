@@ -199,6 +199,17 @@
     }
   }
 
+  /* sphinx_highlight.js adds a "Hide Search Matches" link whose address is
+   * "javascript:...", which the CSP refuses (no 'unsafe-inline'): the link did
+   * nothing.  Its click does the same work here instead.
+   */
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest(".highlight-link a");
+    if (!link || typeof SphinxHighlight === "undefined") return;
+    event.preventDefault();
+    SphinxHighlight.hideSearchWords();
+  });
+
   /* -- Copy buttons (sphinx-copybutton) -----------------------------------------
    * Replaces three things sphinx-copybutton does: every button is named "Copy to
    * clipboard" (here: "Copy" and the block's caption, such as "Copy APA
