@@ -19,6 +19,10 @@ here" is marked (links are relative, so they differ between folders).  So:
    ``<ul>`` and ``<li>`` the class ``current``, each enclosing branch's checkbox
    ``checked``, and the page's own ``<li>`` ``current-page``.
 
+The rendered trees, and furo's parse of each, are kept for the next build
+(in the doctrees folder) while what they are made from is unchanged
+(exact_rebuilds.py's digest), so an edit to one page's text renders none.
+
 A page that appears in the tree more than once, or whose link is not found
 where expected, gets furo's own uncached computation, so the result is never
 a guess.  tests/test_same_output.py builds a generated handbook with and
@@ -124,19 +128,22 @@ class FolderTree:
         return "".join(pieces)
 
 
-def folder_toctrees(app: Sphinx) -> dict[str, str]:
-    """This build's trees by folder: at first those the last build saved, if what
-    they are made from is unchanged (exact_rebuilds' digest of titles, toctrees,
-    templates and code), so an edit to one page's text renders no tree."""
+def kept_trees(app: Sphinx) -> dict[tuple[str, str], str]:
+    """This build's rendered trees: Sphinx's by folder ("folder", FOLDER), by page
+    for pages with a toctree() of their own, such as the 404 page ("page",
+    PAGENAME), and furo's parse of each ("furo", SPHINX_HTML).  At first those
+    the last build saved, if what they are made from is unchanged
+    (exact_rebuilds' digest of titles, toctrees, templates and code), so an
+    edit to one page's text renders and parses no tree."""
     builder = app.builder
-    if "handbook_folder_toctrees" not in builder.__dict__:
+    if "handbook_trees" not in builder.__dict__:
         digest = app.env.__dict__.get(exact_rebuilds.DIGEST)
         try:
             saved_digest, trees = pickle.loads(saved_trees(app).read_bytes())
         except (OSError, pickle.UnpicklingError, ValueError, EOFError):
             saved_digest, trees = None, {}
-        builder.handbook_folder_toctrees = trees if digest and saved_digest == digest else {}
-    return builder.handbook_folder_toctrees
+        builder.handbook_trees = trees if digest and saved_digest == digest else {}
+    return builder.handbook_trees
 
 
 def saved_trees(app: Sphinx) -> Path:
@@ -144,21 +151,58 @@ def saved_trees(app: Sphinx) -> Path:
 
 
 def save_trees(app: Sphinx, exception) -> None:
-    trees = app.builder.__dict__.get("handbook_folder_toctrees")
+    trees = app.builder.__dict__.get("handbook_trees")
     digest = app.env.__dict__.get(exact_rebuilds.DIGEST)
     if exception is None and trees and digest:
         saved_trees(app).write_bytes(pickle.dumps((digest, trees)))
 
 
+def kept(app: Sphinx, key: tuple[str, str], render) -> str:
+    trees = kept_trees(app)
+    if key not in trees:
+        trees[key] = render()
+    return trees[key]
+
+
 def folder_toctree(app: Sphinx, folder: str) -> str:
     """Sphinx's navigation HTML as an unlisted page of FOLDER receives it."""
-    cache = folder_toctrees(app)
-    if folder not in cache:
-        builder = app.builder
-        node = global_toctree_for_doc(app.env, posixpath.join(folder, UNLISTED), builder,
-                                      tags=builder.tags, **FURO_NAVIGATION)
-        cache[folder] = builder.render_partial(node)["fragment"]
-    return cache[folder]
+    def render():
+        node = global_toctree_for_doc(app.env, posixpath.join(folder, UNLISTED), app.builder,
+                                      tags=app.builder.tags, **FURO_NAVIGATION)
+        return app.builder.render_partial(node)["fragment"]
+    return kept(app, ("folder", folder), render)
+
+
+def answer_own_toctree(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """Before furo, after sphinx-notfound-page gave the 404 page its own toctree():
+    a page that is not a document keeps its navigation between builds too."""
+    if (not app.config.navigation_cache or app.builder.name != "html"
+            or "toctree" not in context or pagename in app.env.all_docs
+            or hasattr(context["toctree"], "answers_folder")):  # answered by folder already
+        return
+    own_toctree = context["toctree"]
+
+    def toctree(**kwargs):
+        if kwargs != FURO_NAVIGATION:
+            return own_toctree(**kwargs)
+        return kept(app, ("page", pagename), lambda: own_toctree(**kwargs))
+
+    context["toctree"] = toctree
+
+
+def keep_furo_parses(app: Sphinx) -> None:
+    """furo parses each navigation tree with BeautifulSoup (get_navigation_tree,
+    remembered only within one process): keep its answers with the trees."""
+    import furo
+
+    parse = furo.get_navigation_tree
+
+    def get_navigation_tree(toctree_html: str) -> str:
+        if not app.config.navigation_cache or app.builder.name != "html":
+            return parse(toctree_html)
+        return kept(app, ("furo", toctree_html), lambda: parse(toctree_html))
+
+    furo.get_navigation_tree = get_navigation_tree
 
 
 def answer_from_cache(app: Sphinx, pagename, templatename, context, doctree) -> None:
@@ -175,6 +219,7 @@ def answer_from_cache(app: Sphinx, pagename, templatename, context, doctree) -> 
         context[ANSWERED] = (folder, page_toctree)
         return folder_toctree(app, folder)
 
+    toctree.answers_folder = folder
     context["toctree"] = toctree
 
 
@@ -207,7 +252,7 @@ def listed(app: Sphinx, pagename: str) -> bool:
 
 def forget_trees(app: Sphinx, env) -> None:
     # Titles and toctrees may have changed since the last build in this process.
-    app.builder.__dict__.pop("handbook_folder_toctrees", None)
+    app.builder.__dict__.pop("handbook_trees", None)
     app.builder.__dict__.pop("handbook_folder_trees", None)
 
 
@@ -215,6 +260,9 @@ def setup(app: Sphinx) -> dict:
     # False gives furo's own per-page computation (the tests compare the two).
     app.add_config_value("navigation_cache", True, "html", types=[bool])
     app.connect("html-page-context", answer_from_cache, priority=400)
+    # sphinx-notfound-page sets the 404 page's toctree() at priority 400; furo reads it at 500.
+    app.connect("html-page-context", answer_own_toctree, priority=450)
+    app.connect("builder-inited", keep_furo_parses)
     app.connect("html-page-context", mark_current_page, priority=600)
     app.connect("env-updated", forget_trees)
     app.connect("build-finished", save_trees)
