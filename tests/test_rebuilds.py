@@ -264,6 +264,45 @@ def test_a_new_title_rewrites_every_page_that_shows_it(site, tmp_path):
     assert "Zebrafinch: " in (clean.html / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_new_toctree_caption_rewrites_every_pages_navigation(site, tmp_path):
+    """Captions, entry titles and options are not page names: the digest of what
+    pages show of each other holds the whole toctree (hostile review 3)."""
+    written = pages_written(site, lambda: site.edit(
+        "index.md", lambda text: text.replace(":caption: Project", ":caption: Zebrafinch", 1)))
+    work = site.builddir / "work" / "html"
+    assert written == sorted(str(page.relative_to(work)) for page in work.rglob("*.html"))
+    clean = build("html", tmp_path / "clean", source=site.docs)
+    assert differences(site.builddir / "html", clean.html) == []
+
+
+def test_withdrawn_files_leave_the_site(site, tmp_path):
+    """Sphinx never deletes a copied image, download or static file whose source
+    has gone; a withdrawn file (say, one holding personal data) stayed published."""
+    import sphinx
+
+    png = Path(sphinx.__file__).parent / "themes" / "basic" / "static" / "file.png"
+    (site.docs / "withdrawn").mkdir()
+    (site.docs / "withdrawn" / "picture.png").write_bytes(png.read_bytes())
+    (site.docs / "withdrawn" / "data.csv").write_text("a,b\n1,2\n")
+    (site.docs / "_static" / "extra.css").write_text("p { color: black; }\n")
+    (site.docs / "withdrawn" / "page.md").write_text(
+        "# A withdrawn page\n\n![A picture](picture.png)\n\n{download}`The data <data.csv>`\n")
+    site.edit("index.md",
+              lambda text: text.replace("\nglossary\n", "\nglossary\nwithdrawn/page\n", 1))
+    first = site.build()
+    assert first.returncode == 0, first.output
+    published = {str(p.relative_to(site.builddir / "html"))
+                 for p in (site.builddir / "html").rglob("*")}
+    assert {"withdrawn/page.html", "_images/picture.png", "_static/extra.css"} <= published
+    assert any(name.endswith("/data.csv") for name in published)
+    site.restore()
+    again = site.build()
+    assert again.returncode == 0, again.output
+    clean = build("html", tmp_path / "clean", source=site.docs)
+    assert differences(site.builddir / "html", clean.html) == []
+    assert not (site.builddir / "html" / "withdrawn").exists()
+
+
 # -- One build at a time ------------------------------------------------------------------
 
 

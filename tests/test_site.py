@@ -96,3 +96,15 @@ def test_every_page_has_one_viewport_tag_and_headed_sidebar_captions(html_dir):
                                for c in captions):
             problems.append(f"{path.name}: a sidebar caption is no level-2 heading")
     assert not problems, "\n".join(problems)
+
+
+def test_published_css_and_js_lose_only_their_comments(html_dir):
+    """lean_assets.py: what a reader downloads is the source without its comments."""
+    import lean_assets
+
+    css = 'a { b: url(data:x/*y*/); } /* why */ c { content: "/* text */"; }'
+    assert lean_assets.lean_css(css) == 'a { b: url(data:x/*y*/); }  c { content: "/* text */"; }'
+    js = '// why\nconst a = "// text"; // after code\n  /* why */\nb();\n'
+    assert lean_assets.lean_js(js) == 'const a = "// text"; // after code\nb();\n'
+    published = (html_dir / "_static" / "handbook.css").read_text(encoding="utf-8")
+    assert "/*" not in published and "--" in published

@@ -21,7 +21,8 @@ Sphinx gathers while writing are completed here:
   write, as Sphinx saves the environment before writing: pages with index
   entries are written every time.
 
-The output of a removed page is deleted (Sphinx leaves it in place).
+The output of a removed page is deleted (Sphinx leaves it in place), and so are
+static files, downloads and images whose sources have gone.
 tests/test_rebuilds.py compares incremental builds with clean ones.
 """
 
@@ -30,21 +31,31 @@ from __future__ import annotations
 import hashlib
 import json
 import queue
+import shutil
 import sys
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.util.matching import Matcher
 
 DIGEST = "handbook_cross_page_digest"  # on the environment, kept between builds
 WRITE_ALL = "handbook_writes_every_page"  # on the builder, for this build
+DATES = "handbook_last_updated"  # on the environment: each page's date at the last build
 
 
 def shared_files(app: Sphinx, env) -> list[Path]:
-    """Every file under the source folder except the pages themselves."""
+    """Every file under the source folder except the pages themselves, and what
+    Sphinx does not read (exclude_patterns; the build folders, which `make`
+    keeps in docs/_build and which change with every build)."""
     pages = {Path(env.doc2path(docname)) for docname in env.found_docs}
+    excluded = Matcher(app.config.exclude_patterns)
+    builds = [Path(app.outdir), Path(app.doctreedir)]
     return sorted(path for path in Path(app.srcdir).rglob("*")
-                  if path.is_file() and path not in pages and "__pycache__" not in path.parts)
+                  if path.is_file() and path not in pages and "__pycache__" not in path.parts
+                  and not excluded(path.relative_to(app.srcdir).as_posix())
+                  and not any(path.is_relative_to(build) for build in builds))
 
 
 def cross_page_digest(app: Sphinx, env) -> str:
@@ -56,7 +67,9 @@ def cross_page_digest(app: Sphinx, env) -> str:
         "sections": {doc: [(ref.get("anchorname"), ref.astext())  # str(toc) is slow
                            for ref in toc.findall(nodes.reference)]
                      for doc, toc in env.tocs.items()},
-        "toctrees": {doc: list(pages) for doc, pages in env.toctree_includes.items()},
+        # Each toctree's entries, captions, titles and options (the navigation).
+        "toctrees": {doc: [toctree.attributes for toctree in toc.findall(addnodes.toctree)]
+                     for doc, toc in env.tocs.items()},
         # MyST counts every page's words; only the page itself shows them.
         "front matter": {doc: {key: value for key, value in meta.items() if key != "wordcount"}
                          for doc, meta in env.metadata.items()},
@@ -65,7 +78,6 @@ def cross_page_digest(app: Sphinx, env) -> str:
         "citations": sorted({(ref.docname, target.key)
                              for ref in env.get_domain("cite").citation_refs
                              for target in ref.targets}),
-        "last updated": getattr(env, "git_last_updated", {}),
         "files": {str(path.relative_to(app.srcdir)): hashlib.sha256(path.read_bytes()).hexdigest()
                   for path in shared_files(app, env)},
         # Names and versions, as pip records them (faster than importlib.metadata).
@@ -76,13 +88,24 @@ def cross_page_digest(app: Sphinx, env) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def newly_dated(env) -> list[str]:
+    """The pages whose "last updated" date changed (a commit) though their files
+    did not: only each page shows its own date (the sitemap is made afresh)."""
+    dates = getattr(env, "git_last_updated", {})
+    last = env.__dict__.get(DATES, {})
+    env.__dict__[DATES] = dict(dates)
+    return [doc for doc in env.found_docs if dates.get(doc) != last.get(doc)]
+
+
 def pages_to_write(app: Sphinx, env) -> list[str]:
     digest = cross_page_digest(app, env)
     unchanged = getattr(env, DIGEST, None) == digest
     env.__dict__[DIGEST] = digest
     app.builder.__dict__[WRITE_ALL] = not unchanged
+    dated = newly_dated(env)
     if unchanged:  # Sphinx writes the pages it re-read, and these
-        return sorted(doc for doc, entries in env.get_domain("index").entries.items() if entries)
+        indexed = [doc for doc, entries in env.get_domain("index").entries.items() if entries]
+        return sorted({*indexed, *dated})
     # Every page is indexed afresh, so the last build's search index has nothing to give.
     index = getattr(app.builder, "searchindex_filename", None)
     if index:
@@ -132,8 +155,34 @@ def delete_removed_pages(app: Sphinx, env, added, changed, removed) -> list[str]
     outfile = getattr(app.builder, "get_outfilename", None)  # builders with a file per page
     if outfile:
         for docname in removed:
-            Path(outfile(docname)).unlink(missing_ok=True)
+            page = Path(outfile(docname))
+            page.unlink(missing_ok=True)
+            # And the folders it leaves empty.
+            for folder in page.parents:
+                if folder == Path(app.outdir) or not folder.is_dir() or any(folder.iterdir()):
+                    break
+                folder.rmdir()
     return []
+
+
+def start_assets_afresh(app: Sphinx) -> None:
+    """Sphinx copies the static files and downloads into the output on every
+    build, but never deletes one whose source has gone: a withdrawn file (say,
+    one that held personal data) stayed published.  They are copied afresh."""
+    if app.builder.format == "html":
+        for folder in ("_static", "_downloads"):
+            shutil.rmtree(Path(app.outdir, folder), ignore_errors=True)
+
+
+def delete_unused_images(app: Sphinx, exception) -> None:
+    """Sphinx copies only the images of the pages it writes, so _images keeps
+    the others: delete those no page uses any more."""
+    images = Path(app.outdir, "_images")
+    if exception is None and app.builder.format == "html" and images.is_dir():
+        used = {name for _pages, name in app.env.images.values()}
+        for image in images.rglob("*"):
+            if image.is_file() and image.relative_to(images).as_posix() not in used:
+                image.unlink()
 
 
 def setup(app: Sphinx) -> dict:
@@ -141,5 +190,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-outdated", delete_removed_pages)
     app.connect("html-collect-pages", drop_words_without_pages)
     app.connect("builder-inited", plain_sitemap_queue, priority=600)  # after sphinx-sitemap
+    app.connect("builder-inited", start_assets_afresh)
+    app.connect("build-finished", delete_unused_images)
     app.connect("build-finished", complete_the_sitemap, priority=400)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "2"}

@@ -6,7 +6,7 @@ handbook.css and handbook.js once gzipped (about 4 KiB of an article's first
 view, issue 18).  No minifier: only comments go, so what runs is the source,
 line for line.
 
-- CSS: every comment, but never text inside a quoted string.
+- CSS: every comment, but never text inside a quoted string or ``url(...)``.
 - JavaScript: a comment that fills whole lines (``// ...`` lines, and
   ``/* ... */`` from a line's start to a line's end).  Comments after code stay:
   telling ``//`` in a string or a regular expression from a comment needs a
@@ -24,7 +24,9 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
-CSS_COMMENT = re.compile(r"""("(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*')|/\*.*?\*/""", re.S)
+# Kept as they are: quoted strings, and url(...) (an unquoted address may hold "/*").
+CSS_COMMENT = re.compile(r"""("(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|url\([^)]*\))|/\*.*?\*/""",
+                         re.S)
 JS_COMMENT_LINES = re.compile(r"^[ \t]*(?://[^\n]*|/\*(?:(?!\*/).)*\*/[ \t]*)\n", re.S | re.M)
 BLANK_LINES = re.compile(r"\n[ \t]*(?=\n)")
 
