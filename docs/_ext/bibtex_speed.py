@@ -27,6 +27,15 @@ reference list:
   so pages squared again.  Here the entries are indexed by key once per build,
   and upstream's own code runs on just the entries of the keys it resolves, in
   the site's order, so it picks the same entry and gives the same text.
+  Of a key's entries only three kinds can matter to upstream's answer: those
+  on the citing page (it prefers the last of them), the last on the site (its
+  answer for a key the page does not list) and the first on the site (which
+  places the key among the others in the text); only those are passed on, as
+  each key sits in every article's list in a grown handbook.
+- Every reference list (BibliographyTransform) scanned every entry on the site
+  for its own, and for each of its entries every citation on the site for the
+  back-links: pages squared.  Here the transform sees only the entries and
+  citations of the page it transforms, in the site's order.
 - pybtex decoded the LaTeX of every author's name again for every in-text
   citation (remember_decoded_latex).
 
@@ -48,6 +57,8 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 from sphinxcontrib.bibtex.domain import BibtexDomain, _FilterVisitor
+from sphinxcontrib.bibtex.nodes import bibliography as bibliography_node
+from sphinxcontrib.bibtex.transforms import BibliographyTransform
 
 logger = logging.getLogger(__name__)
 
@@ -59,13 +70,19 @@ class IndexedBibtexDomain(BibtexDomain):
 
     _cited_keys: dict[tuple[str, ...], list[str]] | None = None
 
-    # Each key's reference list entries (Citation), with their places in the
-    # site's list; made at the first resolve_xref after env_updated, which
-    # alone fills that list.
+    # Each key's entries in lists of citations (the only ones upstream's
+    # resolve_xref can pick), with their places in the site's list; made at
+    # the first resolve_xref after env_updated, which alone fills that list.
     _citations_by_key: dict[str, list] | None = None
 
-    # While resolve_xref runs: the entries of the keys it resolves.
+    # The site's entries and citations by page, for the reference lists' transform.
+    _citations_by_page: dict[str, list] | None = None
+    _citation_refs_by_page: dict[str, list] | None = None
+
+    # While resolve_xref or the reference lists' transform runs: the entries
+    # (and citations) that can matter to it, in the site's order.
     _narrowed: list | None = None
+    _narrowed_refs: list | None = None
 
     @property
     def citations(self):
@@ -73,26 +90,62 @@ class IndexedBibtexDomain(BibtexDomain):
             return self._narrowed
         return self.data["citations"]
 
+    @property
+    def citation_refs(self):
+        if self._narrowed_refs is not None:
+            return self._narrowed_refs
+        return self.data["citation_refs"]
+
     def resolve_xref(self, env, fromdocname, builder, typ, target, node, contnode):
         if not env.config.bibtex_speed:
             return super().resolve_xref(env, fromdocname, builder, typ, target, node, contnode)
         if self._citations_by_key is None:
             index = defaultdict(list)
             for place, citation in enumerate(self.data["citations"]):
-                index[citation.key].append((place, citation))
+                if self.bibliographies[citation.bibliography_key].list_ == "citation":
+                    index[citation.key].append((place, citation))
             self._citations_by_key = index
         keys = {citation_target.key for citation_target in parse_citation_targets(target)}
-        found = [entry for key in keys for entry in self._citations_by_key.get(key, ())]
-        # In the site's order, as upstream scans them: a key listed twice
-        # resolves to the same one of its entries as it did upstream.
+        # Upstream keeps, for each key, the last of its entries on the citing
+        # page, or else the last on the site, and orders the keys by where
+        # each first appears: the first, the last and the page's own entries
+        # give it the same answer in the same order.
+        found = []
+        for key in keys:
+            entries = self._citations_by_key.get(key, [])
+            found += [(place, citation) for number, (place, citation) in enumerate(entries)
+                      if number in (0, len(entries) - 1)
+                      or citation.bibliography_key.docname == fromdocname]
         self._narrowed = [citation for _, citation in sorted(found, key=operator.itemgetter(0))]
         try:
             return super().resolve_xref(env, fromdocname, builder, typ, target, node, contnode)
         finally:
             self._narrowed = None
 
+    def narrow_to_pages(self, docnames: set[str]) -> None:
+        """Until widen(): the site's entries and citations on DOCNAMES only."""
+        if self._citations_by_page is None:
+            self._citations_by_page = defaultdict(list)
+            for citation in self.data["citations"]:
+                self._citations_by_page[citation.bibliography_key.docname].append(citation)
+            self._citation_refs_by_page = defaultdict(list)
+            for citation_ref in self.data["citation_refs"]:
+                self._citation_refs_by_page[citation_ref.docname].append(citation_ref)
+        if len(docnames) == 1:
+            (docname,) = docnames
+            self._narrowed = self._citations_by_page.get(docname, [])
+            self._narrowed_refs = self._citation_refs_by_page.get(docname, [])
+        else:  # lists of several pages in one document (none in the handbook): scan
+            self._narrowed = [citation for citation in self.data["citations"]
+                              if citation.bibliography_key.docname in docnames]
+            self._narrowed_refs = [citation_ref for citation_ref in self.data["citation_refs"]
+                                   if citation_ref.docname in docnames]
+
+    def widen(self) -> None:
+        self._narrowed = self._narrowed_refs = None
+
     def env_updated(self):
-        self._citations_by_key = None
+        self._citations_by_key = self._citations_by_page = self._citation_refs_by_page = None
         if not self.env.config.bibtex_speed:
             return super().env_updated()
         self._cited_in = defaultdict(set)
@@ -137,6 +190,26 @@ class IndexedBibtexDomain(BibtexDomain):
                 yield key, entry
 
 
+class PageBibliographyTransform(BibliographyTransform):
+    """sphinxcontrib-bibtex's reference lists, from the page's own entries and citations.
+
+    Upstream's transform keeps a list's entries (domain.citations with the
+    list's key) and, for each, the back-links from citations on the list's
+    page (domain.citation_refs with that page's name): narrowing both to the
+    pages of the lists in this document, order kept, changes neither."""
+
+    def run(self, **kwargs) -> None:
+        if not self.config.bibtex_speed:
+            return super().run(**kwargs)
+        domain = self.env.get_domain("cite")
+        domain.narrow_to_pages({node["docname"] for node in self.document.findall(
+            bibliography_node)})
+        try:
+            return super().run(**kwargs)
+        finally:
+            domain.widen()
+
+
 def remember_plugins() -> None:
     if hasattr(pybtex.plugin.find_plugin, "cache_info"):
         return
@@ -177,6 +250,8 @@ def speed_up_pybtex(app: Sphinx, config) -> None:
 def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinxcontrib.bibtex")
     app.add_domain(IndexedBibtexDomain, override=True)
+    transforms = app.registry.post_transforms
+    transforms[transforms.index(BibliographyTransform)] = PageBibliographyTransform
     app.add_config_value("bibtex_speed", True, "html", types=[bool])
     app.connect("config-inited", speed_up_pybtex)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
