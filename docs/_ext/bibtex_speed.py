@@ -47,7 +47,6 @@ pybtex run their own code, so tests/test_same_output.py can compare the two, byt
 from __future__ import annotations
 
 import functools
-import operator
 from collections import defaultdict
 
 import pybtex.plugin
@@ -71,9 +70,11 @@ class IndexedBibtexDomain(BibtexDomain):
     _cited_keys: dict[tuple[str, ...], list[str]] | None = None
 
     # Each key's entries in lists of citations (the only ones upstream's
-    # resolve_xref can pick), with their places in the site's list; made at
-    # the first resolve_xref after env_updated, which alone fills that list.
+    # resolve_xref can pick), with their places in the site's list, and the
+    # same by key and page; made at the first resolve_xref after env_updated,
+    # which alone fills that list.
     _citations_by_key: dict[str, list] | None = None
+    _citations_by_key_and_page: dict[tuple[str, str], list] | None = None
 
     # The site's entries and citations by page, for the reference lists' transform.
     _citations_by_page: dict[str, list] | None = None
@@ -100,23 +101,25 @@ class IndexedBibtexDomain(BibtexDomain):
         if not env.config.bibtex_speed:
             return super().resolve_xref(env, fromdocname, builder, typ, target, node, contnode)
         if self._citations_by_key is None:
-            index = defaultdict(list)
+            by_key, by_key_and_page = defaultdict(list), defaultdict(list)
             for place, citation in enumerate(self.data["citations"]):
                 if self.bibliographies[citation.bibliography_key].list_ == "citation":
-                    index[citation.key].append((place, citation))
-            self._citations_by_key = index
+                    by_key[citation.key].append((place, citation))
+                    by_key_and_page[citation.key, citation.bibliography_key.docname].append(
+                        (place, citation))
+            self._citations_by_key, self._citations_by_key_and_page = by_key, by_key_and_page
         keys = {citation_target.key for citation_target in parse_citation_targets(target)}
         # Upstream keeps, for each key, the last of its entries on the citing
         # page, or else the last on the site, and orders the keys by where
         # each first appears: the first, the last and the page's own entries
         # give it the same answer in the same order.
-        found = []
+        found = {}
         for key in keys:
-            entries = self._citations_by_key.get(key, [])
-            found += [(place, citation) for number, (place, citation) in enumerate(entries)
-                      if number in (0, len(entries) - 1)
-                      or citation.bibliography_key.docname == fromdocname]
-        self._narrowed = [citation for _, citation in sorted(found, key=operator.itemgetter(0))]
+            entries = self._citations_by_key.get(key)
+            if entries:
+                found.update([entries[0], entries[-1],
+                              *self._citations_by_key_and_page.get((key, fromdocname), ())])
+        self._narrowed = [found[place] for place in sorted(found)]
         try:
             return super().resolve_xref(env, fromdocname, builder, typ, target, node, contnode)
         finally:
@@ -145,7 +148,8 @@ class IndexedBibtexDomain(BibtexDomain):
         self._narrowed = self._narrowed_refs = None
 
     def env_updated(self):
-        self._citations_by_key = self._citations_by_page = self._citation_refs_by_page = None
+        self._citations_by_key = self._citations_by_key_and_page = None
+        self._citations_by_page = self._citation_refs_by_page = None
         if not self.env.config.bibtex_speed:
             return super().env_updated()
         self._cited_in = defaultdict(set)
