@@ -89,7 +89,8 @@ def test_cached_navigation_marks_nested_branches_as_furo_does(tmp_path):
 BIB = """
 @book{alpha2001, author = {Ann Alpha}, title = {First}, publisher = {P}, year = {2001}}
 @book{beta2002, author = {Ben Beta and Bo Beta}, title = {Second}, publisher = {P}, year = {2002}}
-@book{gamma2003, author = {Gil Gamma}, title = {Third}, publisher = {P}, year = {2003}}
+@book{gamma2003, author = {Gil Gamma and Gus Gamut and Guy Gamba}, title = {Third},
+         publisher = {P}, year = {2003}}
 """
 CITED = ".. bibliography::\n   :filter: docname in docnames\n"
 BIBTEX_PAGES = {
@@ -105,7 +106,8 @@ BIBTEX_PAGES = {
     # Two lists on one page: the page's own, the last of them.
     "e_twice.rst": f"Twice\n=====\n\nSee :cite:p:`beta2002` and :cite:p:`alpha2001`."
                    f"\n\n{CITED}\n{CITED}",
-    "f_bullets.rst": "Bullets\n=======\n\nSee :cite:p:`gamma2003`.\n\n"
+    # One work's names shortened ("et al.") and in full (:cite:ts:).
+    "f_bullets.rst": "Bullets\n=======\n\nSee :cite:t:`gamma2003` and :cite:ts:`gamma2003`.\n\n"
                      f"{CITED}   :list: bullet\n",
     "g_all.rst": "All\n===\n\n.. bibliography::\n   :all:\n   :list: enumerated\n",
 }
@@ -115,7 +117,8 @@ def test_indexed_bibliography_resolves_and_lists_citations_as_upstream_does(tmp_
     """bibtex_speed's narrowing of entries and citations, in the cases the
     handbook does not have: a citation on a page with no list, keys whose first
     and last lists differ in order, two lists on one page, bullet and
-    enumerated lists."""
+    enumerated lists, and (for the remembered names) one work's authors both
+    shortened and in full."""
     source = tmp_path / "bib"
     source.mkdir()
     for name, text in BIBTEX_PAGES.items():
@@ -132,4 +135,6 @@ def test_indexed_bibliography_resolves_and_lists_citations_as_upstream_does(tmp_
     # The case the order of first lists decides is really met.
     assert plain.index("Alpha") < plain.index("Beta") < plain.index("Gamma"), plain
     assert "c_three.html#" in plain and "e_twice.html#" in plain
+    both = (tmp_path / "plain" / "html" / "f_bullets.html").read_text()
+    assert "et al." in both and "Gamba" in both, both
     assert differences(tmp_path / "plain" / "html", tmp_path / "indexed" / "html") == []
