@@ -250,7 +250,7 @@ def remember_formatted_names() -> None:
     """Format a work's authors (or editors) once per style and separators.
 
     Every in-text citation formats its work's list of names again, through
-    sphinxcontrib-bibtex's ``names`` template: about 4 % of a clean build under
+    sphinxcontrib-bibtex's ``names`` template: about 3.5 % of a clean build under
     a profiler.  The answer depends on the entry's names, the referencing
     style and the separators the template passes.  Each answer is kept with
     the entry and the style it was made for, so neither can be freed and its

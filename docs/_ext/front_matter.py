@@ -34,7 +34,7 @@ def read(text: str) -> dict:
 
 
 # A build reads each page's front matter twice, once here at source-read and
-# once in page_review, with the same text: YAML's parser was about 3 % of a
+# once in page_review, with the same text: parsing it was about 2 % of a
 # clean build.  The answer depends on the text alone; a fault is not
 # remembered, so it is found and reported again each time.
 @functools.lru_cache(maxsize=16)
