@@ -84,3 +84,57 @@ def test_cached_navigation_marks_nested_branches_as_furo_does(tmp_path):
     leaf = (tmp_path / "cached" / "html" / "part" / "deep" / "leaf.html").read_text()
     assert 'checked=""' in leaf and "current-page" in leaf
     assert differences(tmp_path / "plain" / "html", tmp_path / "cached" / "html") == []
+
+
+BIB = """
+@book{alpha2001, author = {Ann Alpha}, title = {First}, publisher = {P}, year = {2001}}
+@book{beta2002, author = {Ben Beta and Bo Beta}, title = {Second}, publisher = {P}, year = {2002}}
+@book{gamma2003, author = {Gil Gamma and Gus Gamut and Guy Gamba}, title = {Third},
+         publisher = {P}, year = {2003}}
+"""
+CITED = ".. bibliography::\n   :filter: docname in docnames\n"
+BIBTEX_PAGES = {
+    # Pages are read in name order, so the site's entries are: alpha (a_one),
+    # beta (b_two), alpha and gamma (c_three), ..., and the :all: list last.
+    "index.rst": "Home\n====\n\n.. toctree::\n   :glob:\n\n   *\n",
+    "a_one.rst": f"One\n===\n\nSee :cite:p:`alpha2001`.\n\n{CITED}",
+    "b_two.rst": f"Two\n===\n\nSee :cite:t:`beta2002`.\n\n{CITED}",
+    "c_three.rst": f"Three\n=====\n\nSee :cite:p:`alpha2001,gamma2003`.\n\n{CITED}",
+    # No list here: each key resolves to its last list of citations on the
+    # site, the keys in the order of their first lists.
+    "d_plain.rst": "Plain\n=====\n\nSee :cite:p:`gamma2003,beta2002,alpha2001`.\n",
+    # Two lists on one page: the page's own, the last of them.
+    "e_twice.rst": f"Twice\n=====\n\nSee :cite:p:`beta2002` and :cite:p:`alpha2001`."
+                   f"\n\n{CITED}\n{CITED}",
+    # One work's names shortened ("et al.") and in full (:cite:ts:).
+    "f_bullets.rst": "Bullets\n=======\n\nSee :cite:t:`gamma2003` and :cite:ts:`gamma2003`.\n\n"
+                     f"{CITED}   :list: bullet\n",
+    "g_all.rst": "All\n===\n\n.. bibliography::\n   :all:\n   :list: enumerated\n",
+}
+
+
+def test_indexed_bibliography_resolves_and_lists_citations_as_upstream_does(tmp_path):
+    """bibtex_speed's narrowing of entries and citations, in the cases the
+    handbook does not have: a citation on a page with no list, keys whose first
+    and last lists differ in order, two lists on one page, bullet and
+    enumerated lists, and (for the remembered names) one work's authors both
+    shortened and in full."""
+    source = tmp_path / "bib"
+    source.mkdir()
+    for name, text in BIBTEX_PAGES.items():
+        (source / name).write_text(text)
+    (source / "refs.bib").write_text(BIB)
+    (source / "conf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(DOCS / '_ext')!r})\n"
+        "extensions = ['bibtex_speed']\nbibtex_bibfiles = ['refs.bib']\n"
+        "bibtex_reference_style = 'author_year'\n")
+    # Not strict: a work in two lists of one page is a warning, and a case under test.
+    sphinx(source, tmp_path / "plain", "-D", "bibtex_speed=0", strict=False)
+    sphinx(source, tmp_path / "indexed", strict=False)
+    plain = (tmp_path / "plain" / "html" / "d_plain.html").read_text()
+    # The case the order of first lists decides is really met.
+    assert plain.index("Alpha") < plain.index("Beta") < plain.index("Gamma"), plain
+    assert "c_three.html#" in plain and "e_twice.html#" in plain
+    both = (tmp_path / "plain" / "html" / "f_bullets.html").read_text()
+    assert "et al." in both and "Gamba" in both, both
+    assert differences(tmp_path / "plain" / "html", tmp_path / "indexed" / "html") == []
