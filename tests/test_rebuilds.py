@@ -284,7 +284,7 @@ def test_withdrawn_files_leave_the_site(site, tmp_path):
     (site.docs / "withdrawn").mkdir()
     (site.docs / "withdrawn" / "picture.png").write_bytes(png.read_bytes())
     (site.docs / "withdrawn" / "data.csv").write_text("a,b\n1,2\n")
-    (site.docs / "_static" / "extra.css").write_text("p { color: black; }\n")
+    (site.docs / "_static" / "extra.css").write_text("p { margin: 0; }\n")
     (site.docs / "withdrawn" / "page.md").write_text(
         "# A withdrawn page\n\n![A picture](picture.png)\n\n{download}`The data <data.csv>`\n")
     site.edit("index.md",
