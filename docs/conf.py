@@ -67,6 +67,7 @@ extensions = [
     "lean_assets",
     "html_accessibility",
     "navigation_cache",
+    "template_cache",
     "code_assets",
     "uncited_claims",
     "download_links",

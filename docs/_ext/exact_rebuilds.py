@@ -18,8 +18,12 @@ Sphinx gathers while writing are completed here:
 - the search index Sphinx loads from the last build keeps a word whose only
   page no longer has it, with no pages: such words are dropped;
 - it loses the index entries (the glossary's terms) of pages it does not
-  write, as Sphinx saves the environment before writing: pages with index
-  entries are written every time.
+  write, as Sphinx saves the environment before writing: they are kept in
+  the doctrees folder and given back.
+
+Sphinx also writes each page whose toctree lists a re-read page, for the
+child's title; titles are in the digest, so those pages are written only when
+every page is.
 
 The output of a removed page is deleted (Sphinx leaves it in place), and so are
 static files, downloads and images whose sources have gone.
@@ -30,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import queue
 import shutil
 import sys
@@ -38,24 +43,23 @@ from pathlib import Path
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
-from sphinx.util.matching import Matcher
 
 DIGEST = "handbook_cross_page_digest"  # on the environment, kept between builds
 WRITE_ALL = "handbook_writes_every_page"  # on the builder, for this build
 DATES = "handbook_last_updated"  # on the environment: each page's date at the last build
+INDEX_ENTRIES = "handbook-index-entries.pickle"  # in the doctrees folder: the search index's
 
 
 def shared_files(app: Sphinx, env) -> list[Path]:
-    """Every file under the source folder except the pages themselves, and what
-    Sphinx does not read (exclude_patterns; the build folders, which `make`
-    keeps in docs/_build and which change with every build)."""
+    """Every file under the source folder except the pages themselves and the
+    build's own folder (`make` keeps it in docs/_build; it changes every build)."""
+    source = Path(app.srcdir)
     pages = {Path(env.doc2path(docname)) for docname in env.found_docs}
-    excluded = Matcher(app.config.exclude_patterns)
-    builds = [Path(app.outdir), Path(app.doctreedir)]
-    return sorted(path for path in Path(app.srcdir).rglob("*")
+    builds = {path.relative_to(source).parts[0] for path in (Path(app.outdir),
+              Path(app.doctreedir)) if path.is_relative_to(source)}
+    return sorted(path for path in source.rglob("*")
                   if path.is_file() and path not in pages and "__pycache__" not in path.parts
-                  and not excluded(path.relative_to(app.srcdir).as_posix())
-                  and not any(path.is_relative_to(build) for build in builds))
+                  and path.relative_to(source).parts[0] not in builds)
 
 
 def cross_page_digest(app: Sphinx, env) -> str:
@@ -88,6 +92,18 @@ def cross_page_digest(app: Sphinx, env) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def ask_git_for_every_date(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """sphinx-last-updated-by-git asks git only for the pages read again, so a
+    commit of an edit already built left that page's old date.  Its dates are
+    forgotten before each build (one `git log` per folder), and newly_dated()
+    finds the pages to write."""
+    dates = getattr(env, "git_last_updated", None)
+    if dates is not None:
+        for docname in dates:
+            dates[docname] = None
+    return []
+
+
 def newly_dated(env) -> list[str]:
     """The pages whose "last updated" date changed (a commit) though their files
     did not: only each page shows its own date (the sitemap is made afresh)."""
@@ -99,13 +115,14 @@ def newly_dated(env) -> list[str]:
 
 def pages_to_write(app: Sphinx, env) -> list[str]:
     digest = cross_page_digest(app, env)
-    unchanged = getattr(env, DIGEST, None) == digest
+    # A builder with a search index needs the index entries the last build kept.
+    unchanged = getattr(env, DIGEST, None) == digest and (
+        not getattr(app.builder, "search", False) or Path(app.doctreedir, INDEX_ENTRIES).is_file())
     env.__dict__[DIGEST] = digest
     app.builder.__dict__[WRITE_ALL] = not unchanged
     dated = newly_dated(env)
-    if unchanged:  # Sphinx writes the pages it re-read, and these
-        indexed = [doc for doc, entries in env.get_domain("index").entries.items() if entries]
-        return sorted({*indexed, *dated})
+    if unchanged:
+        return sorted(dated)  # and the pages Sphinx read again
     # Every page is indexed afresh, so the last build's search index has nothing to give.
     index = getattr(app.builder, "searchindex_filename", None)
     if index:
@@ -113,15 +130,34 @@ def pages_to_write(app: Sphinx, env) -> list[str]:
     return sorted(env.found_docs)
 
 
-def drop_words_without_pages(app: Sphinx) -> list:
+def complete_the_search_index(app: Sphinx) -> list:
     """html-collect-pages runs after every page is written and before the search
-    index is saved: drop the words the rewritten pages no longer have."""
+    index is saved: give back the index entries of the pages not written this
+    time, and drop the words the rewritten pages no longer have."""
     indexer = getattr(app.builder, "indexer", None)
-    if indexer is not None and not app.builder.__dict__.get(WRITE_ALL, True):
+    if indexer is None:
+        return []
+    entries = indexer._index_entries
+    kept = Path(app.doctreedir, INDEX_ENTRIES)
+    if not app.builder.__dict__.get(WRITE_ALL, True):
+        for docname, doc_entries in pickle.loads(kept.read_bytes()).items():
+            if docname in app.env.found_docs:
+                entries.setdefault(docname, doc_entries)
         for words in (indexer._mapping, indexer._title_mapping):
             for word in [word for word, pages in words.items() if not pages]:
                 del words[word]
+    # In the order a clean build feeds them (by page name), which the index keeps.
+    ordered = dict(sorted(entries.items()))
+    entries.clear()
+    entries.update(ordered)
+    kept.write_bytes(pickle.dumps(ordered))
     return []
+
+
+def write_no_toctree_parents(app: Sphinx, builder) -> None:
+    # The environment is saved by now: this changes only this build's writing.
+    if not builder.__dict__.get(WRITE_ALL, True):
+        builder.env.files_to_rebuild = {}
 
 
 def complete_the_sitemap(app: Sphinx, exception) -> None:
@@ -188,7 +224,9 @@ def delete_unused_images(app: Sphinx, exception) -> None:
 def setup(app: Sphinx) -> dict:
     app.connect("env-get-updated", pages_to_write)
     app.connect("env-get-outdated", delete_removed_pages)
-    app.connect("html-collect-pages", drop_words_without_pages)
+    app.connect("env-get-outdated", ask_git_for_every_date)
+    app.connect("html-collect-pages", complete_the_search_index)
+    app.connect("write-started", write_no_toctree_parents)
     app.connect("builder-inited", plain_sitemap_queue, priority=600)  # after sphinx-sitemap
     app.connect("builder-inited", start_assets_afresh)
     app.connect("build-finished", delete_unused_images)
