@@ -47,7 +47,7 @@ from sphinx.application import Sphinx
 DIGEST = "handbook_cross_page_digest"  # on the environment, kept between builds
 WRITE_ALL = "handbook_writes_every_page"  # on the builder, for this build
 DATES = "handbook_last_updated"  # on the environment: each page's date at the last build
-INDEX_ENTRIES = "handbook-index-entries.pickle"  # in the doctrees folder: the search index's
+INDEX_ENTRIES = "index-entries"  # kept for the next build: the search index's, by page
 
 
 def shared_files(app: Sphinx, env) -> list[Path]:
@@ -113,13 +113,34 @@ def newly_dated(env) -> list[str]:
     return [doc for doc in env.found_docs if dates.get(doc) != last.get(doc)]
 
 
+def kept_from_last_build(app: Sphinx, name: str):
+    """What the last build kept under NAME (keep_for_next_build), or None when it
+    was made from other titles, toctrees, templates or code (another digest)."""
+    try:
+        digest, value = pickle.loads(Path(app.doctreedir, f"handbook-{name}.pickle").read_bytes())
+    except (OSError, pickle.UnpicklingError, ValueError, EOFError):
+        return None
+    return value if digest == app.env.__dict__.get(DIGEST) else None
+
+
+def keep_for_next_build(app: Sphinx, name: str, value) -> None:
+    """In the doctrees folder, which a failed build discards (scripts/build_state.py);
+    nothing without a digest (a project that does not load this extension)."""
+    digest = app.env.__dict__.get(DIGEST)
+    if digest:
+        Path(app.doctreedir, f"handbook-{name}.pickle").write_bytes(pickle.dumps((digest, value)))
+
+
 def pages_to_write(app: Sphinx, env) -> list[str]:
     digest = cross_page_digest(app, env)
-    # A builder with a search index needs the index entries the last build kept.
-    unchanged = getattr(env, DIGEST, None) == digest and (
-        not getattr(app.builder, "search", False) or Path(app.doctreedir, INDEX_ENTRIES).is_file())
+    last_digest = env.__dict__.get(DIGEST)
     env.__dict__[DIGEST] = digest
+    # A builder with a search index needs the index entries the last build kept.
+    searched = getattr(app.builder, "search", False)
+    entries = kept_from_last_build(app, INDEX_ENTRIES) if searched else {}
+    unchanged = last_digest == digest and entries is not None
     app.builder.__dict__[WRITE_ALL] = not unchanged
+    app.builder.__dict__[INDEX_ENTRIES] = entries or {}
     dated = newly_dated(env)
     if unchanged:
         return sorted(dated)  # and the pages Sphinx read again
@@ -138,9 +159,8 @@ def complete_the_search_index(app: Sphinx) -> list:
     if indexer is None:
         return []
     entries = indexer._index_entries
-    kept = Path(app.doctreedir, INDEX_ENTRIES)
     if not app.builder.__dict__.get(WRITE_ALL, True):
-        for docname, doc_entries in pickle.loads(kept.read_bytes()).items():
+        for docname, doc_entries in app.builder.__dict__[INDEX_ENTRIES].items():
             if docname in app.env.found_docs:
                 entries.setdefault(docname, doc_entries)
         for words in (indexer._mapping, indexer._title_mapping):
@@ -150,7 +170,7 @@ def complete_the_search_index(app: Sphinx) -> list:
     ordered = dict(sorted(entries.items()))
     entries.clear()
     entries.update(ordered)
-    kept.write_bytes(pickle.dumps(ordered))
+    keep_for_next_build(app, INDEX_ENTRIES, ordered)
     return []
 
 

@@ -33,11 +33,9 @@ there.  It can go when furo stops rendering the whole tree for each page.
 
 from __future__ import annotations
 
-import pickle
 import posixpath
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import exact_rebuilds
 from sphinx.application import Sphinx
@@ -132,29 +130,19 @@ def kept_trees(app: Sphinx) -> dict[tuple[str, str], str]:
     """This build's rendered trees: Sphinx's by folder ("folder", FOLDER), by page
     for pages with a toctree() of their own, such as the 404 page ("page",
     PAGENAME), and furo's parse of each ("furo", SPHINX_HTML).  At first those
-    the last build saved, if what they are made from is unchanged
+    the last build kept, if what they are made from is unchanged
     (exact_rebuilds' digest of titles, toctrees, templates and code), so an
     edit to one page's text renders and parses no tree."""
     builder = app.builder
     if "handbook_trees" not in builder.__dict__:
-        digest = app.env.__dict__.get(exact_rebuilds.DIGEST)
-        try:
-            saved_digest, trees = pickle.loads(saved_trees(app).read_bytes())
-        except (OSError, pickle.UnpicklingError, ValueError, EOFError):
-            saved_digest, trees = None, {}
-        builder.handbook_trees = trees if digest and saved_digest == digest else {}
+        builder.handbook_trees = exact_rebuilds.kept_from_last_build(app, "navigation") or {}
     return builder.handbook_trees
-
-
-def saved_trees(app: Sphinx) -> Path:
-    return Path(app.doctreedir) / "handbook-navigation.pickle"
 
 
 def save_trees(app: Sphinx, exception) -> None:
     trees = app.builder.__dict__.get("handbook_trees")
-    digest = app.env.__dict__.get(exact_rebuilds.DIGEST)
-    if exception is None and trees and digest:
-        saved_trees(app).write_bytes(pickle.dumps((digest, trees)))
+    if exception is None and trees:
+        exact_rebuilds.keep_for_next_build(app, "navigation", trees)
 
 
 def kept(app: Sphinx, key: tuple[str, str], render) -> str:
