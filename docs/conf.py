@@ -68,6 +68,7 @@ extensions = [
     "html_accessibility",
     "navigation_cache",
     "template_cache",
+    "fewer_gc_pauses",
     "code_assets",
     "uncited_claims",
     "download_links",
