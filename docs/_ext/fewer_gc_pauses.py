@@ -5,7 +5,8 @@ the theme's templates, every imported module).  CPython's cycle collector walks
 all of them in each full collection, and once more, several times over, while
 the interpreter shuts down after the build.  Measured at 300 articles (issue
 18): 3-4 s of full collections in a 24 s clean build, and 4.5 s of shutdown
-after Sphinx had finished; an edit rebuild spent 0.8 s the same way.
+after Sphinx had finished.  With this module the clean build took 15.5 s and an
+edit rebuild 1.1-1.35 s instead of 2.1-2.8 s.
 
 ``gc.freeze()`` moves every object alive at that moment into a generation the
 collector never walks again.  It is called when the environment is loaded and
