@@ -90,9 +90,25 @@ def test_skip_link_is_first_and_works(chromium, served):
     # furo slides the link into view when it takes focus.
     page.wait_for_function("() => document.activeElement.getBoundingClientRect().top >= 0",
                            timeout=3000)
+    # It takes its own line: furo's slid over "Need help now?".
+    link = page.locator(".skip-to-content").bounding_box()
+    notice = page.locator(".urgent-help-notice strong").bounding_box()
+    assert link["y"] + link["height"] <= notice["y"], (link, notice)
     page.keyboard.press("Enter")
     assert page.evaluate("() => location.hash") == "#furo-main-content"
     context.close()
+
+
+def test_the_footer_is_not_small_print(chromium, served):
+    """furo's footer nests small text in small text (12.25 px)."""
+    context = chromium.new_context(viewport=VIEWPORTS["desktop"])
+    page = context.new_page()
+    page.goto(served + "articles/therapeutic-alliance.html")
+    sizes = page.evaluate("""() => [...document.querySelectorAll('.bottom-of-page *')]
+        .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+        .map(e => parseFloat(getComputedStyle(e).fontSize))""")
+    context.close()
+    assert sizes and min(sizes) >= 14, sizes
 
 
 def test_printed_article_has_no_navigation(chromium, served):

@@ -7,12 +7,14 @@ with data-done once Sphinx's search and its own part are finished.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import tomllib
 from urllib.parse import quote, urlparse
 
 import pytest
 from conftest import DOCS, build, copy_docs
+from lean_pages import SEARCH_ONLY
 
 URGENT = "urgent-help"
 NHS = "articles/getting-therapy-on-the-nhs"
@@ -455,9 +457,14 @@ def test_words_in_the_address_are_highlighted_on_arrival(chromium, served):
     errors = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.on("pageerror", lambda error: errors.append(str(error)))
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
     page.goto(f"{served}{DEPRESSION}.html?highlight=Depression")
     marked = page.locator("article span.highlighted")
     marked.first.wait_for()
+    # At the addresses Sphinx gives them, with the ?v= that tells a changed script.
+    loaded = {posixpath.basename(url.split("?")[0]): url for url in requested}
+    assert all("?v=" in loaded[name] for name in SEARCH_ONLY), loaded
     assert {text.lower() for text in marked.all_inner_texts()} == {"depression"}
     # Sphinx takes the words out of the address once they are marked.
     assert "highlight" not in page.url

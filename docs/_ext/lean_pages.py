@@ -20,7 +20,11 @@ Sphinx's "/" shortcut to the search field, which _static/handbook.js gives
 itself; and highlighting the words a reader searched for, which only happens
 when the address carries ``?highlight=`` (or terms are stored for it), so
 handbook.js loads the three scripts then.  ``documentation_options.js`` stays
-where sphinx-copybutton's script, which reads it, is loaded.
+where sphinx-copybutton's script, which reads it, is loaded.  On the website
+the scripts left out are written into an inert ``<template>``
+(``handbook_highlight_scripts``, _templates/page.html), so handbook.js loads
+exactly those, at the addresses Sphinx gives them, with the ``?v=`` that makes
+a browser fetch a changed script afresh.
 """
 
 from __future__ import annotations
@@ -41,7 +45,8 @@ def name_of(script) -> str:
 def drop_unneeded_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
     if "script_files" not in context:
         return
-    names = {name_of(script) for script in context["script_files"]}
+    scripts = context["script_files"]
+    names = {name_of(script) for script in scripts}
     # The search page's template loads searchtools.js itself, not through script_files.
     unneeded = set() if templatename == "search.html" else set(SEARCH_ONLY)
     if COPYBUTTON[0] in names:
@@ -49,11 +54,14 @@ def drop_unneeded_scripts(app: Sphinx, pagename, templatename, context, doctree)
     if app.config.language.startswith("en"):
         unneeded.add("translations.js")
     # A new list: the builder's own list holds the scripts of the pages to come.
-    context["script_files"] = [script for script in context["script_files"]
+    context["script_files"] = [script for script in scripts
                                if name_of(script) not in unneeded]
+    if app.builder.name == "html":  # an e-reader has no search to highlight
+        context["handbook_highlight_scripts"] = [
+            script for script in scripts if name_of(script) in unneeded & SEARCH_ONLY]
 
 
 def setup(app: Sphinx) -> dict:
     # After code_assets.py (priority 500), which drops copybutton.js from pages without code.
     app.connect("html-page-context", drop_unneeded_scripts, priority=600)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "3"}
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "4"}

@@ -177,24 +177,24 @@
   /* -- Search words highlighted on arrival ------------------------------------
    * Sphinx marks the words of "page.html?highlight=words" (or terms a search
    * stored) in the page, with sphinx_highlight.js, which needs doctools.js and
-   * documentation_options.js.  A page loads the three only then, in order, from
-   * this site (the CSP allows no other).  Reading storage can throw when the
-   * reader has turned it off: then only the address counts.
+   * documentation_options.js.  A page loads them only then, in order, from the
+   * addresses Sphinx wrote into the page's inert <template> (lean_pages.py).
+   * Reading storage can throw when the reader has turned it off: then only the
+   * address counts.
    */
   const storedTerms = () => {
     try { return localStorage.getItem("sphinx_highlight_terms"); } catch { return null; }
   };
-  const here = document.currentScript && document.currentScript.src;
-  if (here && typeof SphinxHighlight === "undefined"
+  const heldScripts = document.getElementById("handbook-highlight-scripts");
+  if (heldScripts && typeof SphinxHighlight === "undefined"
       && (new URL(window.location).searchParams.has("highlight") || storedTerms())) {
-    const needed = ["documentation_options.js", "doctools.js", "sphinx_highlight.js"]
-      .filter((name) => name !== "documentation_options.js"
-        || typeof DOCUMENTATION_OPTIONS === "undefined");
-    for (const name of needed) {
+    for (const held of heldScripts.content.querySelectorAll("script")) {
       const script = document.createElement("script");
-      script.src = new URL(name, here).href;
+      for (const { name, value } of held.attributes) script.setAttribute(name, value);
       script.async = false;  // run in order: each needs the one before
-      if (name === "doctools.js") script.addEventListener("load", takeOverSphinxShortcut);
+      if (held.getAttribute("src").includes("/doctools.js")) {
+        script.addEventListener("load", takeOverSphinxShortcut);
+      }
       document.body.append(script);
     }
   }
