@@ -53,6 +53,7 @@ extensions = [
     # Local (docs/_ext/), one module per concern
     "content_policy",  # first: what pages may contain (see the module)
     "bib_style",
+    "citation_syntax",
     "bibtex_speed",
     "page_review",
     "urgent_help",

@@ -50,13 +50,15 @@ DOWNLOADS_TAG = "handbook_downloads"
 
 # Strict everywhere: nitpicky, warnings are errors, but report them all.
 SPHINX_OPTIONS = ["-n", "-W", "--keep-going"]
-# Parallel jobs for sphinx-build ("auto" = one per core).  A -j build gives the
-# same site, byte for byte (tests/test_same_output.py).  Measured on 2 cores
-# (benchmarks/run.py): a clean build of 300 articles 10.7-11.8 s against
-# 14.5-15.4 s serial, of today's handbook and its PDF no slower; Sphinx itself
-# reads and writes serially when five pages or fewer changed, so an edit
-# rebuild is unchanged.  Set HANDBOOK_JOBS=1 for a serial build.
-DEFAULT_JOBS = "auto"
+# Parallel jobs for sphinx-build ("auto" = one per core); set HANDBOOK_JOBS to
+# change.  A clean -j build gives the same site, byte for byte
+# (tests/test_same_output.py), and at 300 articles takes 10.7-11.8 s against
+# 14.5-15.4 s serial (2 cores).  It stays off: Sphinx merges what parallel
+# readers found without looking for duplicates (StandardDomain.merge_domaindata,
+# "XXX duplicates?"), so a label or glossary term defined on two pages fails a
+# serial build but passes -j, and links go to either page (hostile review 4);
+# and an edit rebuild at 1,000 articles took 3.7-3.9 s against 2.5-2.8 s.
+DEFAULT_JOBS = "1"
 
 # How Sphinx reports a problem: "FILE:LINE: WARNING: ...", "FILE: WARNING: ..."
 # or, for a fault in no file, "WARNING: ...".

@@ -181,9 +181,11 @@ def write_no_toctree_parents(app: Sphinx, builder) -> None:
 
 
 def complete_the_sitemap(app: Sphinx, exception) -> None:
-    """Before sphinx-sitemap writes sitemap.xml (it listens at priority 500)."""
+    """Before sphinx-sitemap writes sitemap.xml (it listens at priority 500).
+    Every build, not only one that wrote some pages: parallel writers queue
+    their pages in the order they finish (hostile review 4)."""
     links = getattr(app, "sitemap_links", None)
-    if exception or links is None or app.builder.__dict__.get(WRITE_ALL, True):
+    if exception or links is None:
         return
     import sphinx_sitemap
 
