@@ -364,7 +364,9 @@ def test_helpline_numbers_are_comfortable_to_tap_on_a_phone(chromium, served, wi
     for address, selector in (("search.html?q=suicide", "#search-urgent-help a[href^='tel:'], "
                                "#search-urgent-help a[href^='sms:']"),
                               ("urgent-help.html", "article a.urgent-help-number"),
-                              ("urgent-help.html", ".urgent-help-notice a[href^='tel:']")):
+                              ("urgent-help.html", ".urgent-help-notice a[href^='tel:']"),
+                              # In a sentence, in the text of an article.
+                              (f"{DEPRESSION}.html", "article p a[href^='tel:']")):
         page.goto(served + address)
         page.wait_for_load_state("load")
         sizes = page.locator(selector).evaluate_all(
