@@ -14,10 +14,10 @@ every extension set up, when every page has been read, and last of all when
 the build has finished, so the collector afterwards walks only new objects,
 and shutdown walks almost nothing.  Frozen objects are still freed by reference
 counting; what the collector alone could free (a cycle already garbage when
-frozen) stays until the process ends: peak memory rose from 232 to 243 MB
-at 300 articles, and from about 560 to 600 MB at 1,000.  The young generation is collected
-after 10,000 new objects instead of 700, so pages of new nodes are not walked
-hundreds of times while they are still in use.
+frozen) stays until the process ends: peak memory rose from 232 to 243 MB at
+300 articles, and from about 560 to 600 MB at 1,000.  The young generation is
+collected after 10,000 new objects instead of 700, so pages of new nodes are
+not walked hundreds of times while they are still in use.
 """
 
 from __future__ import annotations
