@@ -140,6 +140,22 @@ def test_copy_keeps_focus_and_announces_what_was_copied(chromium, served):
 
 
 @pytest.mark.parametrize("size", ["narrow phone", "desktop"])
+def test_copy_buttons_cover_no_citation_text(chromium, served, size):
+    # Found by a review at 390 px: BibTeX's long first line ran on under "Copy".
+    context, page = open_page(chromium, served, "articles/therapeutic-alliance.html", size)
+    overlaps = page.eval_on_selector_all(".cite-page-block", """blocks => blocks.map(block => {
+        const button = block.querySelector("button").getBoundingClientRect();
+        const range = document.createRange();
+        range.selectNodeContents(block.querySelector("pre"));
+        return [...range.getClientRects()].some(line => line.width > 0
+            && line.top < button.bottom && line.bottom > button.top
+            && line.left < button.right && line.right > button.left);
+    })""")
+    context.close()
+    assert overlaps == [False, False]
+
+
+@pytest.mark.parametrize("size", ["narrow phone", "desktop"])
 def test_arrow_keys_scroll_a_code_block_and_never_turn_the_page(chromium, served, size):
     # Found by a review: Sphinx's navigation_with_keys turned the page when
     # ArrowRight was pressed in a focused code block.
