@@ -477,6 +477,7 @@ def test_words_in_the_address_are_highlighted_on_arrival(chromium, served):
     page.locator("article h1").click()
     page.keyboard.press("Escape")
     assert page.locator("span.highlighted").count() == 0
+    assert page.locator("button.clear-marks").count() == 0
     # So does the "Hide Search Matches" link (a javascript: address the CSP refuses).
     page.goto(f"{served}{DEPRESSION}.html?highlight=Depression")
     marked.first.wait_for()
@@ -487,4 +488,18 @@ def test_words_in_the_address_are_highlighted_on_arrival(chromium, served):
     # Without the words, the page loads none of it.
     page.goto(f"{served}{DEPRESSION}.html")
     assert page.evaluate("typeof SphinxHighlight") == "undefined"
+    context.close()
+    # On a phone "Hide Search Matches" is in the closed menu: the page has its
+    # own button, under the title (keyboard and phone review 4).
+    context = chromium.new_context(viewport={"width": 320, "height": 700}, is_mobile=True,
+                                   has_touch=True)
+    page = context.new_page()
+    page.goto(f"{served}{DEPRESSION}.html?highlight=Depression")
+    marked = page.locator("article span.highlighted")
+    marked.first.wait_for()
+    clear = page.get_by_role("button", name="Clear the highlighted search words")
+    assert clear.is_visible() and clear.bounding_box()["height"] >= 44
+    clear.tap()
+    assert marked.count() == 0 and clear.count() == 0
+    assert page.evaluate("document.activeElement.tagName") == "H1"
     context.close()

@@ -195,8 +195,35 @@
       if (held.getAttribute("src").includes("/doctools.js")) {
         script.addEventListener("load", takeOverSphinxShortcut);
       }
+      if (held.getAttribute("src").includes("/sphinx_highlight.js")) {
+        script.addEventListener("load", offerToClearMarks);
+      }
       document.body.append(script);
     }
+  }
+
+  /* On a phone Sphinx's "Hide Search Matches" sits in the closed menu, out of
+   * sight: a page with marks gets its own button under its title, and every
+   * way of clearing them (that button, Sphinx's link, Escape) takes it away.
+   */
+  function offerToClearMarks() {
+    const title = document.querySelector("article h1");
+    if (!title || !document.querySelector("#searchbox .highlight-link")) return;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "clear-marks";
+    button.textContent = "Clear the highlighted search words";
+    title.after(button);
+    const hideSearchWords = SphinxHighlight.hideSearchWords;
+    SphinxHighlight.hideSearchWords = () => {
+      hideSearchWords();
+      if (document.activeElement === button) {  // focus stays on the page, not <body>
+        title.tabIndex = -1;
+        title.focus();
+      }
+      button.remove();
+    };
+    button.addEventListener("click", () => SphinxHighlight.hideSearchWords());
   }
 
   /* sphinx_highlight.js adds a "Hide Search Matches" link whose address is
