@@ -185,7 +185,8 @@
   const storedTerms = () => {
     try { return localStorage.getItem("sphinx_highlight_terms"); } catch { return null; }
   };
-  const heldScripts = document.getElementById("handbook-highlight-scripts");
+  // A <template>: a page's text can set an element's id, but cannot make one.
+  const heldScripts = document.querySelector("template#handbook-highlight-scripts");
   if (heldScripts && typeof SphinxHighlight === "undefined"
       && (new URL(window.location).searchParams.has("highlight") || storedTerms())) {
     for (const held of heldScripts.content.querySelectorAll("script")) {
