@@ -141,7 +141,8 @@ def test_copy_keeps_focus_and_announces_what_was_copied(chromium, served):
 
 @pytest.mark.parametrize("size", ["narrow phone", "desktop"])
 def test_copy_buttons_cover_no_citation_text(chromium, served, size):
-    # Found by a review at 390 px: BibTeX's long first line ran on under "Copy".
+    # Found by a review at 390 px: BibTeX's long first line ran on under "Copy",
+    # and the buttons were 32 px high.
     context, page = open_page(chromium, served, "articles/therapeutic-alliance.html", size)
     overlaps = page.eval_on_selector_all(".cite-page-block", """blocks => blocks.map(block => {
         const button = block.querySelector("button").getBoundingClientRect();
@@ -151,8 +152,12 @@ def test_copy_buttons_cover_no_citation_text(chromium, served, size):
             && line.top < button.bottom && line.bottom > button.top
             && line.left < button.right && line.right > button.left);
     })""")
+    heights = page.eval_on_selector_all(".cite-page-block button",
+                                        "buttons => buttons.map(b => b.offsetHeight)")
     context.close()
     assert overlaps == [False, False]
+    if size == "narrow phone":
+        assert min(heights) >= 44, heights
 
 
 @pytest.mark.parametrize("size", ["narrow phone", "desktop"])

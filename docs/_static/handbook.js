@@ -208,23 +208,33 @@
    * way of clearing them (that button, Sphinx's link, Escape) takes it away.
    */
   function offerToClearMarks() {
-    const title = document.querySelector("article h1");
-    if (!title || !document.querySelector("#searchbox .highlight-link")) return;
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "clear-marks";
-    button.textContent = "Clear the highlighted search words";
-    title.after(button);
-    const hideSearchWords = SphinxHighlight.hideSearchWords;
-    SphinxHighlight.hideSearchWords = () => {
-      hideSearchWords();
-      if (document.activeElement === button) {  // focus stays on the page, not <body>
-        title.tabIndex = -1;
-        title.focus();
-      }
-      button.remove();
-    };
-    button.addEventListener("click", () => SphinxHighlight.hideSearchWords());
+    // Sphinx marks the words 10 ms after it loads: look once it has.
+    setTimeout(() => {
+      const title = document.querySelector("article h1");
+      if (!title || !document.querySelector("article span.highlighted")) return;
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "clear-marks";
+      button.textContent = "Clear the highlighted search words";
+      title.after(button);
+      const hideSearchWords = SphinxHighlight.hideSearchWords;
+      SphinxHighlight.hideSearchWords = () => {
+        // The control that had focus goes: focus stays on the page, not <body>.
+        const focused = document.activeElement;
+        const controlGoes = focused === button || focused.closest(".highlight-link");
+        hideSearchWords();
+        button.remove();
+        if (controlGoes) {
+          title.tabIndex = -1;
+          title.focus();
+        }
+      };
+      button.addEventListener("click", () => SphinxHighlight.hideSearchWords());
+      // Sphinx's Escape shortcut ignores a focused button.
+      button.addEventListener("keydown", (event) => {
+        if (event.key === "Escape") SphinxHighlight.hideSearchWords();
+      });
+    }, 10);
   }
 
   /* sphinx_highlight.js adds a "Hide Search Matches" link whose address is
