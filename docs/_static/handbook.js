@@ -221,7 +221,7 @@
       SphinxHighlight.hideSearchWords = () => {
         // The control that had focus goes: focus stays on the page, not <body>.
         const focused = document.activeElement;
-        const controlGoes = focused === button || focused.closest(".highlight-link");
+        const controlGoes = focused === button || !!focused?.closest(".highlight-link");
         hideSearchWords();
         button.remove();
         if (controlGoes) {
