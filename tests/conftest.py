@@ -166,6 +166,20 @@ def html_pages(html_dir: Path) -> list[Path]:
     return [html_dir / page for page in site_pages(html_dir)]
 
 
+def differences(expected: Path, actual: Path, uncompared: frozenset = frozenset()) -> list[str]:
+    """Every file that is not the same, byte for byte, in two built sites
+    (leaving out the file names in UNCOMPARED)."""
+    def files(root: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*")
+                if p.is_file() and p.name not in uncompared}
+
+    want, got = files(expected), files(actual)
+    problems = [f"only in one build: {name}" for name in sorted(want.keys() ^ got.keys())]
+    problems += [f"differs: {name}" for name in sorted(want.keys() & got.keys())
+                 if want[name] != got[name]]
+    return problems
+
+
 def soup(path: Path):
     from bs4 import BeautifulSoup
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import build_state
 import front_matter
 import pytest
-from conftest import ROOT, build, soup
+from conftest import ROOT, build, differences, soup
 
 pytestmark = pytest.mark.build
 
@@ -218,22 +218,15 @@ def test_an_incremental_build_publishes_what_a_clean_build_would(site, tmp_path)
         assert got[part] == expected[part], f"{part} differs from a clean build"
 
 
-def differences(site: Path, clean: Path) -> list[str]:
-    """The files that are not, byte for byte, what a clean build published."""
-    files = {str(p.relative_to(root)) for root in (site, clean)
-             for p in root.rglob("*") if p.is_file()}
-    return sorted(name for name in files if not (site / name).is_file()
-                  or not (clean / name).is_file()
-                  or (site / name).read_bytes() != (clean / name).read_bytes())
-
-
-def pages_written(site, change) -> list[str]:
-    """Build after CHANGE; the pages Sphinx wrote (in its work folder)."""
-    assert site.build().returncode == 0
-    work = site.builddir / "work" / "html"
+def pages_written(site, change, builddir: Path | None = None) -> list[str]:
+    """Build after CHANGE (into BUILDDIR, by default the site's); the pages
+    Sphinx wrote (in its work folder)."""
+    builddir = builddir or site.builddir
+    assert build("html", builddir, source=site.docs).returncode == 0
+    work = builddir / "work" / "html"
     before = {page: page.stat().st_mtime_ns for page in work.rglob("*.html")}
     change()
-    result = site.build()
+    result = build("html", builddir, source=site.docs)
     assert result.returncode == 0, result.output
     return sorted(str(page.relative_to(work)) for page, mtime in before.items()
                   if page.stat().st_mtime_ns != mtime)
@@ -254,14 +247,9 @@ def test_an_edit_to_one_pages_text_writes_only_that_page(site, tmp_path):
 
 def test_a_build_folder_inside_docs_still_writes_only_the_edited_page(site):
     """`make` builds into docs/_build: what a build leaves there is not a source."""
-    builddir = site.docs / "_build"
-    assert build("html", builddir, source=site.docs).returncode == 0
-    work = builddir / "work" / "html"
-    before = {page: page.stat().st_mtime_ns for page in work.rglob("*.html")}
-    site.edit("articles/therapeutic-alliance.md", lambda text: text + "\nA zebrafinch.\n")
-    assert build("html", builddir, source=site.docs).returncode == 0
-    written = sorted(str(page.relative_to(work)) for page, mtime in before.items()
-                     if page.stat().st_mtime_ns != mtime)
+    written = pages_written(site, lambda: site.edit(
+        "articles/therapeutic-alliance.md", lambda text: text + "\nA zebrafinch.\n"),
+        builddir=site.docs / "_build")
     assert written == sorted(["articles/therapeutic-alliance.html", *ALWAYS_WRITTEN])
 
 

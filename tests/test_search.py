@@ -489,8 +489,11 @@ def test_words_in_the_address_are_highlighted_on_arrival(chromium, served):
     page.goto(f"{served}{DEPRESSION}.html")
     assert page.evaluate("typeof SphinxHighlight") == "undefined"
     context.close()
-    # On a phone "Hide Search Matches" is in the closed menu: the page has its
-    # own button, under the title (keyboard and phone review 4).
+
+
+def test_a_phone_reader_can_clear_the_marks(chromium, served):
+    """On a phone "Hide Search Matches" is in the closed menu: a page with marks
+    has its own button, under the title (keyboard and phone review 4)."""
     context = chromium.new_context(viewport={"width": 320, "height": 700}, is_mobile=True,
                                    has_touch=True)
     page = context.new_page()
