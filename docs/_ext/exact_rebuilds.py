@@ -13,8 +13,10 @@ search index starts afresh; when it is the same (the usual edit to one page's
 text), only the re-read pages are written, and the parts of the output that
 Sphinx gathers while writing are completed here:
 
-- sphinx-sitemap lists the pages written in this build only: the others are
-  added, in the order a clean build lists them;
+- sphinx-sitemap lists the pages written in this build only, in the order
+  they were written: every build, the sitemap lists every page by name (the
+  order of a serial clean build), whichever were written and however many
+  processes wrote them;
 - the search index Sphinx loads from the last build keeps a word whose only
   page no longer has it, with no pages: such words are dropped;
 - it loses the index entries (the glossary's terms) of pages it does not
@@ -181,9 +183,7 @@ def write_no_toctree_parents(app: Sphinx, builder) -> None:
 
 
 def complete_the_sitemap(app: Sphinx, exception) -> None:
-    """Before sphinx-sitemap writes sitemap.xml (it listens at priority 500).
-    Every build, not only one that wrote some pages: parallel writers queue
-    their pages in the order they finish (hostile review 4)."""
+    """Before sphinx-sitemap writes sitemap.xml (it listens at priority 500)."""
     links = getattr(app, "sitemap_links", None)
     if exception or links is None:
         return
@@ -193,7 +193,8 @@ def complete_the_sitemap(app: Sphinx, exception) -> None:
     while not links.empty():
         queued.append(links.get_nowait())
     pages = {f"{docname}.html" for docname in app.env.found_docs}
-    # A clean build lists the pages in the order it writes them (by name), then the rest.
+    # By name, as a serial clean build writes them (parallel writers queue pages
+    # as they finish: hostile review 4), then the rest.
     for docname in sorted(app.env.found_docs):
         sphinx_sitemap.add_html_link(app, docname, None, None, None)
     for entry in queued:
